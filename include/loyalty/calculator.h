@@ -1,0 +1,150 @@
+/*
+ * libloyalty - the reward calculator: an ordered pipeline of strategies.
+ *
+ * A calculator computes how many points a purchase earns for a customer
+ * without changing either: it returns a receipt. Build it once (options,
+ * exclusions, strategies in pipeline order), then compute as often as you
+ * like.
+ *
+ * Thread safety: building (add/exclude) must happen on one thread before
+ * sharing. loyalty_calculator_compute() only reads the calculator and may run
+ * on many threads at once (custom strategies must then be thread safe too).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef LOYALTY_CALCULATOR_H
+#define LOYALTY_CALCULATOR_H
+
+#include "loyalty/common.h"
+#include "loyalty/types.h"
+#include "loyalty/customer.h"
+#include "loyalty/purchase.h"
+#include "loyalty/params.h"
+#include "loyalty/strategy.h"
+#include "loyalty/receipt.h"
+
+LOYALTY_BEGIN_DECLS
+
+typedef struct loyalty_calculator loyalty_calculator;
+
+/** How several multipliers on the same points combine. */
+typedef enum loyalty_stacking {
+	/** each multiplier scales the base points only: x2 and x3/2 give base * (1 + 1 + 1/2) */
+	LOYALTY_STACK_ADDITIVE = 0,
+	/** each multiplier scales what the previous ones produced: x2 and x3/2 give base * 3 */
+	LOYALTY_STACK_COMPOUND = 1
+} loyalty_stacking;
+
+#define LOYALTY_CALCULATOR_OPTIONS_VERSION 1
+
+/** Calculator options. Initialise with LOYALTY_CALCULATOR_OPTIONS_INIT or loyalty_calculator_options_init(). */
+typedef struct loyalty_calculator_options {
+	unsigned int version;        /**< LOYALTY_CALCULATOR_OPTIONS_VERSION */
+	char currency[4];            /**< ISO 4217 code of every purchase (required) */
+	loyalty_rounding rounding;   /**< applied once to each total; default floor */
+	int utc_offset_minutes;      /**< calendar offset for birthdays, weekdays; default 0 */
+	loyalty_stacking stacking;   /**< default additive */
+} loyalty_calculator_options;
+
+#define LOYALTY_CALCULATOR_OPTIONS_INIT \
+	{ LOYALTY_CALCULATOR_OPTIONS_VERSION, "", LOYALTY_ROUND_FLOOR, 0, LOYALTY_STACK_ADDITIVE }
+
+/** Fill @p opts with defaults for @p version. Errors: LOYALTY_EINVAL (NULL, unknown version). */
+LOYALTY_API int loyalty_calculator_options_init(loyalty_calculator_options *opts, unsigned int version);
+
+/**
+ * Create an empty calculator (it computes 0 points until strategies are added).
+ * Ownership: *out is new; free with loyalty_calculator_free().
+ * Errors: LOYALTY_EINVAL (NULL, unknown version, rounding, stacking, offset
+ * outside +-14:00), LOYALTY_ECURRENCY (missing or unknown currency), LOYALTY_ENOMEM.
+ */
+LOYALTY_API int loyalty_calculator_new(loyalty_calculator **out, const loyalty_calculator_options *opts);
+
+/** Free the calculator; runs the destructor of every custom strategy once. Accepts NULL. */
+LOYALTY_API void loyalty_calculator_free(loyalty_calculator *c);
+
+/** The options the calculator was created with (copied into @p out). Errors: LOYALTY_EINVAL. */
+LOYALTY_API int loyalty_calculator_options_get(const loyalty_calculator *c, loyalty_calculator_options *out);
+
+/**
+ * Exclude a product type from earning: its items earn nothing from any
+ * strategy and do not count as eligible spend (thresholds, minimum spends).
+ * Errors: LOYALTY_EINVAL (malformed type), LOYALTY_EDUPLICATE, LOYALTY_ENOMEM.
+ */
+LOYALTY_API int loyalty_calculator_exclude_product_type(loyalty_calculator *c, const char *product_type);
+
+/** The number of excluded product types, and the i-th (borrowed, NULL when out of range). */
+LOYALTY_API size_t loyalty_calculator_excluded_count(const loyalty_calculator *c);
+LOYALTY_API const char *loyalty_calculator_excluded(const loyalty_calculator *c, size_t i);
+
+/**
+ * Append a built-in strategy of @p kind named @p name, configured by a
+ * parameter text, e.g.
+ *
+ *     loyalty_calculator_add(calc, "base_rate", "dollar", "points=1 per=100");
+ *
+ * Names are 1..64 bytes of [A-Za-z0-9_.-], unique in the calculator.
+ * Errors: LOYALTY_EINVAL (NULL, malformed name or parameters; the message
+ * names the parameter), LOYALTY_ENOTFOUND (unknown kind), LOYALTY_EDUPLICATE
+ * (name taken), LOYALTY_ERANGE (a parameter out of range), LOYALTY_ENOMEM.
+ * On failure the calculator is unchanged.
+ */
+LOYALTY_API int loyalty_calculator_add(loyalty_calculator *c, const char *kind, const char *name,
+                                       const char *params);
+
+/** As loyalty_calculator_add(), with parameters as a list. @p params is borrowed. */
+LOYALTY_API int loyalty_calculator_add_params(loyalty_calculator *c, const char *kind, const char *name,
+                                              const loyalty_params *params);
+
+/**
+ * Append a custom strategy. The calculator takes ownership of @p user_data:
+ * @p destroy (may be NULL) is called exactly once, when the calculator is
+ * freed, or before this function returns if it fails.
+ * Errors: LOYALTY_EINVAL (NULL calculator/fn, bad name or role),
+ * LOYALTY_EDUPLICATE, LOYALTY_ENOMEM.
+ */
+LOYALTY_API int loyalty_calculator_add_custom(loyalty_calculator *c, const char *name,
+                                              loyalty_strategy_role role, loyalty_strategy_fn fn,
+                                              void *user_data, loyalty_destroy_fn destroy);
+
+/** Number of strategies in the pipeline. */
+LOYALTY_API size_t loyalty_calculator_strategy_count(const loyalty_calculator *c);
+
+/** The i-th strategy's name / kind (borrowed), NULL when out of range. */
+LOYALTY_API const char *loyalty_calculator_strategy_name(const loyalty_calculator *c, size_t i);
+LOYALTY_API const char *loyalty_calculator_strategy_kind(const loyalty_calculator *c, size_t i);
+
+/**
+ * The i-th strategy's parameters in canonical form (borrowed): adding a
+ * strategy of the same kind with them rebuilds an identical strategy.
+ * NULL for custom strategies and out-of-range i.
+ */
+LOYALTY_API const loyalty_params *loyalty_calculator_strategy_params(const loyalty_calculator *c, size_t i);
+
+#define LOYALTY_CALC_CONTEXT_VERSION 1
+
+/** Facts about the customer that the purchase alone does not tell. */
+typedef struct loyalty_calc_context {
+	unsigned int version;   /**< LOYALTY_CALC_CONTEXT_VERSION */
+	int first_purchase;     /**< non-zero: this is the customer's first purchase */
+} loyalty_calc_context;
+
+#define LOYALTY_CALC_CONTEXT_INIT { LOYALTY_CALC_CONTEXT_VERSION, 0 }
+
+/**
+ * Compute the points @p purchase earns for @p customer. Changes nothing but
+ * *out. @p ctx may be NULL (not a first purchase).
+ * Ownership: *out is a new receipt; free it with loyalty_receipt_free().
+ * Errors: LOYALTY_EINVAL (NULL, the purchase is for another customer, bad
+ * context version), LOYALTY_ECURRENCY (purchase currency differs from the
+ * calculator's), LOYALTY_ERANGE (an intermediate value overflows),
+ * LOYALTY_EUSER (a custom strategy failed; the message says which and why),
+ * LOYALTY_ENOMEM.
+ */
+LOYALTY_API int loyalty_calculator_compute(const loyalty_calculator *c, const loyalty_customer *customer,
+                                           const loyalty_purchase *purchase, const loyalty_calc_context *ctx,
+                                           loyalty_receipt **out);
+
+LOYALTY_END_DECLS
+
+#endif /* LOYALTY_CALCULATOR_H */

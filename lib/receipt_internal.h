@@ -1,0 +1,37 @@
+/*
+ * libloyalty - the receipt's private layout: one block of lines and a string
+ * pool addressed by offsets, so a receipt is a handful of allocations.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef LY_RECEIPT_INTERNAL_H
+#define LY_RECEIPT_INTERNAL_H
+
+#include "internal.h"
+#include "loyalty/receipt.h"
+
+typedef struct ly_rline {
+	size_t name_off, kind_off, detail_off;
+	loyalty_strategy_role role;
+	int applied;
+	ly_frac points;
+} ly_rline;
+
+struct loyalty_receipt {
+	loyalty_points points;
+	ly_frac exact, base, adjustment;
+	loyalty_rounding rounding;
+	int64_t spend, eligible_spend;
+	char currency[4];
+	loyalty_id customer_id;
+	size_t key_off;
+	size_t nlines;
+	ly_rline *lines;
+	char *pool;
+	size_t pool_len, pool_cap;
+};
+
+/* Append a string to the pool; *off receives its offset. LOYALTY_OK or LOYALTY_ENOMEM. */
+int ly_receipt_intern(loyalty_receipt *r, const char *s, size_t *off);
+
+#endif

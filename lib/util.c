@@ -1,0 +1,395 @@
+/*
+ * libloyalty - private helpers: strings, string sets, exact fractions,
+ * number parsing and the proleptic Gregorian calendar.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ---- strings ------------------------------------------------------------ */
+
+char *ly_strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p == NULL)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *ly_strdup(const char *s)
+{
+	return ly_strndup(s, strlen(s));
+}
+
+bool ly_is_ident(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	if (s == NULL || *s == '\0')
+		return false;
+	for (; s[n] != '\0'; n++) {
+		char c = s[n];
+		if (n >= max)
+			return false;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '.' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+bool ly_is_token(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	if (s == NULL || *s == '\0')
+		return false;
+	for (; s[n] != '\0'; n++) {
+		unsigned char c = (unsigned char)s[n];
+		if (n >= max || c < 0x21 || c > 0x7e)
+			return false;
+	}
+	return true;
+}
+
+bool ly_is_text(const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+
+	if (s == NULL)
+		return false;
+	while (p[n] != '\0') {
+		unsigned char c = p[n];
+		size_t len;
+		uint32_t cp;
+
+		if (c < 0x20 || c == 0x7f)
+			return false;
+		if (c < 0x80) {
+			n++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			len = 2;
+			cp = c & 0x1fu;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			len = 3;
+			cp = c & 0x0fu;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			len = 4;
+			cp = c & 0x07u;
+		} else {
+			return false;
+		}
+		for (size_t k = 1; k < len; k++) {
+			if ((p[n + k] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[n + k] & 0x3fu);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		n += len;
+	}
+	return n <= max;
+}
+
+/* ---- string sets ----------------------------------------------------------- */
+
+void ly_strset_free(ly_strset *s)
+{
+	for (size_t i = 0; i < s->count; i++)
+		free(s->items[i]);
+	free(s->items);
+	s->items = NULL;
+	s->count = s->cap = 0;
+}
+
+bool ly_strset_has(const ly_strset *s, const char *v)
+{
+	for (size_t i = 0; i < s->count; i++)
+		if (strcmp(s->items[i], v) == 0)
+			return true;
+	return false;
+}
+
+int ly_strset_add(ly_strset *s, const char *v)
+{
+	char *copy;
+
+	if (ly_strset_has(s, v))
+		return LOYALTY_EDUPLICATE;
+	if (s->count == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 4;
+		char **items = realloc(s->items, cap * sizeof *items);
+		if (items == NULL)
+			return LOYALTY_ENOMEM;
+		s->items = items;
+		s->cap = cap;
+	}
+	copy = ly_strdup(v);
+	if (copy == NULL)
+		return LOYALTY_ENOMEM;
+	s->items[s->count++] = copy;
+	return LOYALTY_OK;
+}
+
+int ly_strset_copy(ly_strset *dst, const ly_strset *src)
+{
+	ly_strset tmp = { NULL, 0, 0 };
+
+	for (size_t i = 0; i < src->count; i++) {
+		if (ly_strset_add(&tmp, src->items[i]) != LOYALTY_OK) {
+			ly_strset_free(&tmp);
+			return LOYALTY_ENOMEM;
+		}
+	}
+	*dst = tmp;
+	return LOYALTY_OK;
+}
+
+int ly_strset_remove(ly_strset *s, const char *v)
+{
+	for (size_t i = 0; i < s->count; i++) {
+		if (strcmp(s->items[i], v) == 0) {
+			free(s->items[i]);
+			memmove(&s->items[i], &s->items[i + 1], (s->count - i - 1) * sizeof *s->items);
+			s->count--;
+			return LOYALTY_OK;
+		}
+	}
+	return LOYALTY_ENOTFOUND;
+}
+
+/* ---- exact fractions ----------------------------------------------------- */
+
+static ly_i128 gcd128(ly_i128 a, ly_i128 b)
+{
+	if (a < 0)
+		a = -a;
+	if (b < 0)
+		b = -b;
+	while (b != 0) {
+		ly_i128 t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+int ly_frac_make(ly_i128 num, ly_i128 den, ly_frac *out)
+{
+	ly_i128 g;
+
+	if (den < 0) {
+		num = -num;
+		den = -den;
+	}
+	g = gcd128(num, den);
+	if (g > 1) {
+		num /= g;
+		den /= g;
+	}
+	if (num == 0)
+		den = 1;
+	if (num > INT64_MAX || num < INT64_MIN || den > INT64_MAX)
+		return LOYALTY_ERANGE;
+	out->num = (int64_t)num;
+	out->den = (int64_t)den;
+	return LOYALTY_OK;
+}
+
+int ly_frac_add(ly_frac a, ly_frac b, ly_frac *out)
+{
+	if (a.den == b.den)
+		return ly_frac_make((ly_i128)a.num + b.num, a.den, out);
+	return ly_frac_make((ly_i128)a.num * b.den + (ly_i128)b.num * a.den, (ly_i128)a.den * b.den, out);
+}
+
+int ly_frac_sub(ly_frac a, ly_frac b, ly_frac *out)
+{
+	if (a.den == b.den)
+		return ly_frac_make((ly_i128)a.num - b.num, a.den, out);
+	return ly_frac_make((ly_i128)a.num * b.den - (ly_i128)b.num * a.den, (ly_i128)a.den * b.den, out);
+}
+
+int ly_frac_mul(ly_frac a, ly_frac b, ly_frac *out)
+{
+	return ly_frac_make((ly_i128)a.num * b.num, (ly_i128)a.den * b.den, out);
+}
+
+int ly_frac_cmp(ly_frac a, ly_frac b)
+{
+	ly_i128 l = (ly_i128)a.num * b.den, r = (ly_i128)b.num * a.den;
+
+	return (l > r) - (l < r);
+}
+
+int ly_frac_round(ly_frac f, int mode, int64_t *out)
+{
+	ly_i128 n = f.num, d = f.den, q = n / d, r = n % d;
+	ly_i128 twice;
+
+	if (r != 0) {
+		switch (mode) {
+		case LOYALTY_ROUND_FLOOR:
+			if (r < 0)
+				q -= 1;
+			break;
+		case LOYALTY_ROUND_CEIL:
+			if (r > 0)
+				q += 1;
+			break;
+		case LOYALTY_ROUND_HALF_UP:
+		case LOYALTY_ROUND_HALF_EVEN:
+			twice = 2 * (r < 0 ? -r : r);
+			if (twice > d || (twice == d && (mode == LOYALTY_ROUND_HALF_UP || (q % 2) != 0)))
+				q += r < 0 ? -1 : 1;
+			break;
+		default:
+			return LOYALTY_EINVAL;
+		}
+	}
+	if (q > INT64_MAX || q < INT64_MIN)
+		return LOYALTY_ERANGE;
+	*out = (int64_t)q;
+	return LOYALTY_OK;
+}
+
+void ly_frac_str(ly_frac f, char *buf, size_t size)
+{
+	if (f.den == 1)
+		snprintf(buf, size, "%lld", (long long)f.num);
+	else
+		snprintf(buf, size, "%lld/%lld", (long long)f.num, (long long)f.den);
+}
+
+/* ---- parsing --------------------------------------------------------------- */
+
+bool ly_parse_i64(const char *s, int64_t *out)
+{
+	bool neg = false;
+	int64_t v = 0;
+
+	if (s == NULL || *s == '\0')
+		return false;
+	if (*s == '-' || *s == '+') {
+		neg = *s == '-';
+		s++;
+		if (*s == '\0')
+			return false;
+	}
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		if (!ly_mul64(v, 10, &v))
+			return false;
+		if (!(neg ? ly_sub64(v, *s - '0', &v) : ly_add64(v, *s - '0', &v)))
+			return false;
+	}
+	*out = v;
+	return true;
+}
+
+int ly_parse_frac(const char *s, ly_frac *out)
+{
+	const char *slash;
+	int64_t num, den = 1;
+	char head[32];
+
+	if (s == NULL)
+		return LOYALTY_EINVAL;
+	slash = strchr(s, '/');
+	if (slash != NULL) {
+		size_t n = (size_t)(slash - s);
+		if (n == 0 || n >= sizeof head)
+			return n == 0 ? LOYALTY_EINVAL : LOYALTY_ERANGE;
+		memcpy(head, s, n);
+		head[n] = '\0';
+		if (!ly_parse_i64(head, &num))
+			return strspn(head, "+-0123456789") == n ? LOYALTY_ERANGE : LOYALTY_EINVAL;
+		if (!ly_parse_i64(slash + 1, &den))
+			return strspn(slash + 1, "+-0123456789") == strlen(slash + 1) && slash[1] ? LOYALTY_ERANGE
+			                                                                          : LOYALTY_EINVAL;
+		if (den == 0)
+			return LOYALTY_EINVAL;
+	} else if (!ly_parse_i64(s, &num)) {
+		return *s && strspn(s, "+-0123456789") == strlen(s) ? LOYALTY_ERANGE : LOYALTY_EINVAL;
+	}
+	return ly_frac_make(num, den, out);
+}
+
+/* ---- calendar ---------------------------------------------------------------
+ * days_from_civil / civil_from_days after Howard Hinnant's public-domain
+ * "chrono-Compatible Low-Level Date Algorithms".
+ */
+
+int64_t ly_days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void ly_civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+bool ly_is_leap(int64_t y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int ly_days_in_month(int64_t y, int m)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return m == 2 && ly_is_leap(y) ? 29 : days[m - 1];
+}
+
+int64_t ly_local_day(loyalty_time t, int offset_minutes)
+{
+	/* t + offset cannot overflow for |offset| <= 14h unless t is within 14h
+	 * of the int64 limits; saturate there (such instants have no calendar). */
+	int64_t local, off = (int64_t)offset_minutes * LOYALTY_MS_PER_MINUTE, day;
+
+	if (!ly_add64(t, off, &local))
+		local = t < 0 ? INT64_MIN : INT64_MAX;
+	day = local / LOYALTY_MS_PER_DAY;
+	if (local % LOYALTY_MS_PER_DAY < 0)
+		day -= 1;
+	return day;
+}
+
+int ly_weekday(int64_t day)
+{
+	int64_t w = (day + 3) % 7; /* 0 = Monday; day 0 was a Thursday */
+
+	if (w < 0)
+		w += 7;
+	return (int)w + 1;
+}
