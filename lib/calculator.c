@@ -186,9 +186,13 @@ LOYALTY_API int loyalty_calculator_add_params(loyalty_calculator *c, const char 
 	rc = loyalty_params_new(&s.params);
 	if (rc == LOYALTY_OK)
 		rc = k->describe(s.state, s.params);
-	if (rc != LOYALTY_OK || s.name == NULL) {
+	if (rc == LOYALTY_OK && s.name == NULL)
+		rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
+	if (rc != LOYALTY_OK) {
+		snprintf(prefix, sizeof prefix, "%s: %s '%s': canonical parameters", fn, kind, name);
+		ly_error_prefix(prefix);
 		strategy_release(&s);
-		return ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
+		return rc;
 	}
 	c->strategies[c->count++] = s;
 	return LOYALTY_OK;
@@ -203,8 +207,13 @@ LOYALTY_API int loyalty_calculator_add(loyalty_calculator *c, const char *kind, 
 	LY_CHECK_NULL(c, "loyalty_calculator_add");
 	LY_CHECK_NULL(params, "loyalty_calculator_add");
 	rc = loyalty_params_parse(&p, params);
-	if (rc != LOYALTY_OK)
+	if (rc != LOYALTY_OK) {
+		char prefix[160];
+		snprintf(prefix, sizeof prefix, "loyalty_calculator_add: %.32s '%.64s'", kind ? kind : "(null)",
+		         name ? name : "(null)");
+		ly_error_prefix(prefix);
 		return rc;
+	}
 	rc = loyalty_calculator_add_params(c, kind, name, p);
 	loyalty_params_free(p);
 	return rc;
@@ -262,6 +271,13 @@ LOYALTY_API const char *loyalty_calculator_strategy_kind(const loyalty_calculato
 	if (c == NULL || i >= c->count)
 		return NULL;
 	return c->strategies[i].kind ? c->strategies[i].kind->name : "custom";
+}
+
+LOYALTY_API int loyalty_calculator_strategy_role(const loyalty_calculator *c, size_t i)
+{
+	if (c == NULL || i >= c->count)
+		return ly_error(LOYALTY_ERANGE, "loyalty_calculator_strategy_role: no strategy %zu", i);
+	return (int)c->strategies[i].role;
 }
 
 LOYALTY_API const loyalty_params *loyalty_calculator_strategy_params(const loyalty_calculator *c, size_t i)
@@ -349,11 +365,11 @@ static int run_custom(const ly_strategy *s, ly_calc_state *cs, ly_frac *points, 
 	if (ly_frac_make(out.num, out.den, points) != LOYALTY_OK)
 		return ly_error(LOYALTY_EUSER, "strategy '%s' returned an out-of-range fraction", s->name);
 	snprintf(detail, dsize, "custom %s", loyalty_strategy_role_name(s->role));
-	if (s->role == LOYALTY_ROLE_BASE) {
-		if (ly_frac_add(cs->other_base, *points, &cs->other_base) != LOYALTY_OK ||
-		    ly_frac_add(cs->other_cur, *points, &cs->other_cur) != LOYALTY_OK)
-			return ly_error(LOYALTY_ERANGE, "strategy '%s': base points overflow", s->name);
-	}
+	/* BASE points are base points; MULTIPLIER points join the scaled points
+	 * that later multipliers compound on; BONUS points are never scaled. */
+	if ((s->role == LOYALTY_ROLE_BASE && ly_frac_add(cs->other_base, *points, &cs->other_base) != LOYALTY_OK) ||
+	    (s->role != LOYALTY_ROLE_BONUS && ly_frac_add(cs->other_cur, *points, &cs->other_cur) != LOYALTY_OK))
+		return ly_error(LOYALTY_ERANGE, "strategy '%s': points overflow", s->name);
 	return LOYALTY_OK;
 }
 

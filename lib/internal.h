@@ -81,6 +81,8 @@ void ly_frac_str(ly_frac f, char *buf, size_t size);
 
 /* ---- parsing numbers ----------------------------------------------------- */
 
+/* text is [+-]?[0-9]+ (whatever its size) */
+bool ly_is_int_syntax(const char *s);
 /* whole text is a decimal int64 (optional leading '-') */
 bool ly_parse_i64(const char *s, int64_t *out);
 /* "a/b" or "a"; den > 0; reduced. LOYALTY_OK, LOYALTY_EINVAL, LOYALTY_ERANGE (no message). */

@@ -19,7 +19,8 @@ static bool key_ok(const char *k)
 		char c = k[n];
 		if (n >= LOYALTY_PARAM_KEY_MAX)
 			return false;
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.'))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+		      c == '.' || c == '-'))
 			return false;
 	}
 	return true;
@@ -67,7 +68,7 @@ LOYALTY_API int loyalty_params_add(loyalty_params *p, const char *key, const cha
 	LY_CHECK_NULL(key, "loyalty_params_add");
 	LY_CHECK_NULL(value, "loyalty_params_add");
 	if (!key_ok(key))
-		return ly_error(LOYALTY_EINVAL, "loyalty_params_add: key '%.40s' must be 1..%d bytes of [a-z0-9_.]", key,
+		return ly_error(LOYALTY_EINVAL, "loyalty_params_add: key '%.80s' must be 1..%d bytes of [A-Za-z0-9_.-]", key,
 		                LOYALTY_PARAM_KEY_MAX);
 	if (!value_ok(value))
 		return ly_error(LOYALTY_EINVAL,

@@ -162,6 +162,21 @@ static void frac_pretty(ly_frac f, char *buf, size_t size)
 	snprintf(buf, size, "%s (%s%s%lld.%02lld)", exact, n * 100 % f.den ? "~" : "", neg ? "-" : "", whole, cents);
 }
 
+/* "12.34" for 1234 minor units of a 2-digit currency */
+static void money_str(int64_t amount, const char *currency, char *buf, size_t size)
+{
+	int digits = loyalty_currency_is_valid(currency) ? loyalty_currency_minor_digits(currency) : 0;
+	uint64_t mag = amount < 0 ? (uint64_t)0 - (uint64_t)amount : (uint64_t)amount, scale = 1;
+
+	for (int i = 0; i < digits; i++)
+		scale *= 10;
+	if (digits == 0)
+		snprintf(buf, size, "%s%llu", amount < 0 ? "-" : "", (unsigned long long)mag);
+	else
+		snprintf(buf, size, "%s%llu.%0*llu", amount < 0 ? "-" : "", (unsigned long long)(mag / scale), digits,
+		         (unsigned long long)(mag % scale));
+}
+
 struct sbuf {
 	char *buf;
 	size_t size, len;
@@ -193,8 +208,9 @@ LOYALTY_API int loyalty_receipt_format(const loyalty_receipt *r, char *buf, size
 		buf[0] = '\0';
 	loyalty_id_format(&r->customer_id, id, sizeof id);
 	sb_printf(&sb, "purchase %s  customer %s\n", r->pool + r->key_off, id);
-	sb_printf(&sb, "  spend %lld %s, eligible %lld\n", (long long)r->spend, r->currency,
-	          (long long)r->eligible_spend);
+	money_str(r->spend, r->currency, a, sizeof a);
+	money_str(r->eligible_spend, r->currency, b, sizeof b);
+	sb_printf(&sb, "  spend %s %s, eligible %s\n", r->currency, a, b);
 	for (size_t i = 0; i < r->nlines; i++) {
 		const ly_rline *l = &r->lines[i];
 		frac_pretty(l->points, a, sizeof a);

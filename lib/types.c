@@ -136,6 +136,10 @@ LOYALTY_API int loyalty_fraction_format(loyalty_fraction f, char *buf, size_t si
 	size_t n;
 
 	LY_CHECK_NULL(buf, "loyalty_fraction_format");
+	if (f.den <= 0)
+		return ly_error(LOYALTY_EINVAL, "loyalty_fraction_format: denominator must be positive (got %lld)",
+		                (long long)f.den);
+	ly_frac_make(f.num, f.den, &f); /* reducing with den > 0 always fits */
 	ly_frac_str(f, tmp, sizeof tmp);
 	n = strlen(tmp);
 	if (n + 1 > size)

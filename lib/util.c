@@ -274,6 +274,20 @@ void ly_frac_str(ly_frac f, char *buf, size_t size)
 
 /* ---- parsing --------------------------------------------------------------- */
 
+bool ly_is_int_syntax(const char *s)
+{
+	if (s == NULL)
+		return false;
+	if (*s == '+' || *s == '-')
+		s++;
+	if (*s == '\0')
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
 bool ly_parse_i64(const char *s, int64_t *out)
 {
 	bool neg = false;
@@ -315,14 +329,13 @@ int ly_parse_frac(const char *s, ly_frac *out)
 		memcpy(head, s, n);
 		head[n] = '\0';
 		if (!ly_parse_i64(head, &num))
-			return strspn(head, "+-0123456789") == n ? LOYALTY_ERANGE : LOYALTY_EINVAL;
+			return ly_is_int_syntax(head) ? LOYALTY_ERANGE : LOYALTY_EINVAL;
 		if (!ly_parse_i64(slash + 1, &den))
-			return strspn(slash + 1, "+-0123456789") == strlen(slash + 1) && slash[1] ? LOYALTY_ERANGE
-			                                                                          : LOYALTY_EINVAL;
+			return ly_is_int_syntax(slash + 1) ? LOYALTY_ERANGE : LOYALTY_EINVAL;
 		if (den == 0)
 			return LOYALTY_EINVAL;
 	} else if (!ly_parse_i64(s, &num)) {
-		return *s && strspn(s, "+-0123456789") == strlen(s) ? LOYALTY_ERANGE : LOYALTY_EINVAL;
+		return ly_is_int_syntax(s) ? LOYALTY_ERANGE : LOYALTY_EINVAL;
 	}
 	return ly_frac_make(num, den, out);
 }

@@ -114,6 +114,9 @@ LOYALTY_API size_t loyalty_calculator_strategy_count(const loyalty_calculator *c
 LOYALTY_API const char *loyalty_calculator_strategy_name(const loyalty_calculator *c, size_t i);
 LOYALTY_API const char *loyalty_calculator_strategy_kind(const loyalty_calculator *c, size_t i);
 
+/** The i-th strategy's role (a loyalty_strategy_role), or LOYALTY_ERANGE when out of range / NULL. */
+LOYALTY_API int loyalty_calculator_strategy_role(const loyalty_calculator *c, size_t i);
+
 /**
  * The i-th strategy's parameters in canonical form (borrowed): adding a
  * strategy of the same kind with them rebuilds an identical strategy.

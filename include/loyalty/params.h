@@ -4,7 +4,7 @@
  * A loyalty_params is an ordered list of key=value pairs that describes one
  * strategy's configuration, so a calculator can be assembled from data (a
  * config file, a database row, a Python dict, a Java map) and saved again.
- * Keys are 1..32 bytes of [a-z0-9_.]; values are 1..256 printable bytes
+ * Keys are 1..80 bytes of [A-Za-z0-9_.-]; values are 1..256 printable bytes
  * without spaces. A key may repeat where the strategy takes a list
  * ("exclude=gift_card exclude=voucher"; commas also separate list items).
  * Which keys a kind accepts, and what they mean, is in docs/STRATEGIES.md and
@@ -25,7 +25,7 @@ LOYALTY_BEGIN_DECLS
 
 typedef struct loyalty_params loyalty_params;
 
-#define LOYALTY_PARAM_KEY_MAX    32
+#define LOYALTY_PARAM_KEY_MAX    80  /**< room for "type." + a 64-byte product type */
 #define LOYALTY_PARAM_VALUE_MAX 256
 #define LOYALTY_PARAMS_MAX      256  /**< pairs per params object */
 

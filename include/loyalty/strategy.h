@@ -5,7 +5,8 @@
  *  - BASE strategies turn eligible spend into base points (base_rate,
  *    product_type);
  *  - MULTIPLIER strategies scale base points and contribute the extra
- *    (tier_multiplier, campaign with multiplier=, birthday with multiplier=);
+ *    (tier_multiplier, product_type with mode=multiplier, campaign with
+ *    multiplier=, birthday with multiplier=);
  *  - BONUS strategies add flat points (threshold, first_purchase, campaign
  *    with bonus=, birthday with bonus=).
  * Every contribution is an exact fraction; the calculator rounds the total

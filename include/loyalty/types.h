@@ -89,9 +89,10 @@ LOYALTY_API int loyalty_fraction_round(loyalty_fraction f, loyalty_rounding mode
 LOYALTY_API int loyalty_fraction_parse(const char *text, loyalty_fraction *out);
 
 /**
- * Write @p f as "num/den" (or "num" when den == 1) into @p buf.
- * Returns the length written (without the NUL) or LOYALTY_ERANGE when
- * @p size is too small (42 bytes always suffice), LOYALTY_EINVAL on NULL.
+ * Write @p f reduced, as "num/den" (or "num" when the denominator is 1), into
+ * @p buf. Returns the length written (without the NUL), LOYALTY_ERANGE when
+ * @p size is too small (42 bytes always suffice), LOYALTY_EINVAL on NULL or
+ * a denominator <= 0.
  */
 LOYALTY_API int loyalty_fraction_format(loyalty_fraction f, char *buf, size_t size);
 

@@ -48,7 +48,7 @@ int ly_param_int(const loyalty_params *p, const char *key, bool required, int64_
 		return LOYALTY_OK;
 	}
 	if (!ly_parse_i64(v, &x))
-		return ly_error(strspn(v, "+-0123456789") == strlen(v) ? LOYALTY_ERANGE : LOYALTY_EINVAL,
+		return ly_error(ly_is_int_syntax(v) ? LOYALTY_ERANGE : LOYALTY_EINVAL,
 		                "parameter '%s' must be an integer (got '%s')", key, v);
 	if (x < min || x > max)
 		return ly_error(LOYALTY_ERANGE, "parameter '%s' must be in %lld..%lld (got %lld)", key, (long long)min,
@@ -145,14 +145,22 @@ int ly_param_choice(const loyalty_params *p, const char *key, const char *const 
 int ly_params_add_list(loyalty_params *out, const char *key, const ly_strset *list)
 {
 	char buf[LOYALTY_PARAM_VALUE_MAX + 1];
+	size_t len = 0;
 	int rc;
 
-	/* one pair per item keeps every value within the length limit */
+	/* items joined by commas, a new pair whenever a value would pass the limit */
 	for (size_t i = 0; i < list->count; i++) {
-		snprintf(buf, sizeof buf, "%s", list->items[i]);
-		rc = loyalty_params_add(out, key, buf);
-		if (rc != LOYALTY_OK)
-			return rc;
+		size_t n = strlen(list->items[i]);
+		if (len > 0 && len + 1 + n > LOYALTY_PARAM_VALUE_MAX) {
+			rc = loyalty_params_add(out, key, buf);
+			if (rc != LOYALTY_OK)
+				return rc;
+			len = 0;
+		}
+		if (len > 0)
+			buf[len++] = ',';
+		memcpy(buf + len, list->items[i], n + 1);
+		len += n;
 	}
-	return LOYALTY_OK;
+	return len > 0 ? loyalty_params_add(out, key, buf) : LOYALTY_OK;
 }

@@ -79,6 +79,12 @@ static void test_add_errors_change_nothing(void **state)
 	assert_ok(loyalty_params_add_int(p, "per", 100));
 	assert_ok(loyalty_calculator_add_params(c, "base_rate", "double", p));
 	loyalty_params_free(p);
+	assert_int_equal(loyalty_calculator_strategy_role(c, 1), LOYALTY_ROLE_BASE);
+	assert_status(loyalty_calculator_strategy_role(c, 2), LOYALTY_ERANGE);
+	assert_status(loyalty_calculator_strategy_role(NULL, 0), LOYALTY_ERANGE);
+	/* a parse error names the strategy too */
+	assert_status(loyalty_calculator_add(c, "base_rate", "late", "points=1 per"), LOYALTY_EINVAL);
+	assert_non_null(strstr(loyalty_last_error(), "base_rate 'late'"));
 	assert_int_equal(loyalty_calculator_strategy_count(c), 2);
 	assert_string_equal(loyalty_params_text(loyalty_calculator_strategy_params(c, 1)), "points=2 per=100");
 	loyalty_calculator_free(c);
@@ -513,6 +519,7 @@ static void test_receipt_lines_format_and_clone(void **state)
 	assert_int_equal(loyalty_receipt_format(r, text, (size_t)n + 1), n);
 	assert_int_equal(strlen(text), n);
 	assert_non_null(strstr(text, "order-77"));
+	assert_non_null(strstr(text, "spend USD 25.50, eligible 25.50"));
 	assert_non_null(strstr(text, "51/2 (25.50)"));
 	assert_non_null(strstr(text, "points 26"));
 	assert_non_null(strstr(text, "half_up"));
@@ -537,6 +544,65 @@ static void test_receipt_lines_format_and_clone(void **state)
 	loyalty_customer_free(a);
 }
 
+static void test_long_lists_stay_canonical(void **state)
+{
+	loyalty_calculator *c = torture_calculator("USD", LOYALTY_ROUND_FLOOR, 0), *copy;
+	loyalty_params *p = NULL;
+	char value[256], name[16];
+
+	(void)state;
+	/* six values of 50 names each: 300 names, more than LOYALTY_PARAMS_MAX pairs if written one by one */
+	assert_ok(loyalty_params_new(&p));
+	assert_ok(loyalty_params_add(p, "points", "1"));
+	assert_ok(loyalty_params_add(p, "per", "100"));
+	for (int v = 0; v < 6; v++) {
+		value[0] = '\0';
+		for (int k = 0; k < 50; k++) {
+			snprintf(name, sizeof name, "%s%c%03d", k ? "," : "", 'a' + v, k);
+			strcat(value, name);
+		}
+		assert_ok(loyalty_params_add(p, "exclude", value));
+	}
+	assert_ok(loyalty_calculator_add_params(c, "base_rate", "base", p));
+	loyalty_params_free(p);
+	p = (loyalty_params *)loyalty_calculator_strategy_params(c, 0);
+	assert_int_equal(loyalty_params_count(p), 8); /* points, per, 6 exclude values of 50 names */
+	copy = torture_calculator("USD", LOYALTY_ROUND_FLOOR, 0);
+	assert_ok(loyalty_calculator_add_params(copy, "base_rate", "base", p));
+	assert_string_equal(loyalty_params_text(loyalty_calculator_strategy_params(copy, 0)), loyalty_params_text(p));
+	loyalty_calculator_free(copy);
+	loyalty_calculator_free(c);
+}
+
+static void test_custom_multiplier_compounds(void **state)
+{
+	loyalty_calculator_options o = LOYALTY_CALCULATOR_OPTIONS_INIT;
+	loyalty_calculator *c = NULL;
+	loyalty_customer *a = torture_customer(1);
+	loyalty_purchase *p = torture_purchase(a, "k", 0, "USD");
+	probe pr = { 0, 0, 0, { 30, 1 }, { 0 } }, bonus = { 0, 0, 0, { 7, 1 }, { 0 } };
+	loyalty_receipt *r;
+
+	(void)state;
+	memcpy(o.currency, "USD", 4);
+	o.stacking = LOYALTY_STACK_COMPOUND;
+	assert_ok(loyalty_calculator_new(&c, &o));
+	assert_ok(loyalty_purchase_add_item(p, "s", "t", 1, 10000));
+	assert_ok(loyalty_calculator_add(c, "base_rate", "base", "points=1 per=100"));
+	assert_ok(loyalty_calculator_add_custom(c, "extra", LOYALTY_ROLE_MULTIPLIER, probe_fn, &pr, NULL));
+	assert_ok(loyalty_calculator_add_custom(c, "flat", LOYALTY_ROLE_BONUS, probe_fn, &bonus, NULL));
+	assert_ok(loyalty_calculator_add(c, "campaign", "double", "multiplier=2"));
+	r = torture_compute(c, a, p, 0);
+	/* compound: (100 + 30) x 2; the bonus 7 is never scaled */
+	assert_frac(torture_line_points(r, "double", NULL), 130, 1);
+	assert_frac(loyalty_receipt_base_points(r), 100, 1);
+	assert_int_equal(loyalty_receipt_points(r), 267);
+	loyalty_receipt_free(r);
+	loyalty_purchase_free(p);
+	loyalty_customer_free(a);
+	loyalty_calculator_free(c);
+}
+
 static void test_canonical_params_rebuild_the_same_calculator(void **state)
 {
 	loyalty_calculator *c = torture_calculator("USD", LOYALTY_ROUND_HALF_EVEN, 60), *copy;
@@ -559,7 +625,7 @@ static void test_canonical_params_rebuild_the_same_calculator(void **state)
 		                                        loyalty_calculator_strategy_name(c, i),
 		                                        loyalty_calculator_strategy_params(c, i)));
 	assert_string_equal(loyalty_params_text(loyalty_calculator_strategy_params(c, 0)),
-	                    "points=1 per=100 exclude=gift_card exclude=voucher");
+	                    "points=1 per=100 exclude=gift_card,voucher");
 	assert_string_equal(loyalty_params_text(loyalty_calculator_strategy_params(c, 2)),
 	                    "tier.silver=5/4 tier.gold=3/2");
 	for (int day = 20; day <= 30; day++) {
@@ -651,6 +717,8 @@ int main(void)
 		cmocka_unit_test(test_custom_destroy_runs_once_when_registration_fails),
 		cmocka_unit_test(test_overflow_at_int64_limits),
 		cmocka_unit_test(test_receipt_lines_format_and_clone),
+		cmocka_unit_test(test_long_lists_stay_canonical),
+		cmocka_unit_test(test_custom_multiplier_compounds),
 		cmocka_unit_test(test_canonical_params_rebuild_the_same_calculator),
 		cmocka_unit_test(test_compute_from_many_threads),
 	};

@@ -44,10 +44,11 @@ static void test_parse_errors_name_the_offset(void **state)
 	assert_non_null(strstr(loyalty_last_error(), "offset 9"));
 	assert_status(loyalty_params_parse(&p, "=1"), LOYALTY_EINVAL);
 	assert_status(loyalty_params_parse(&p, "a="), LOYALTY_EINVAL);
-	assert_status(loyalty_params_parse(&p, "Points=1"), LOYALTY_EINVAL);
+	assert_status(loyalty_params_parse(&p, "po!nts=1"), LOYALTY_EINVAL);
 	assert_status(loyalty_params_parse(&p, "a=b=c"), LOYALTY_EINVAL);
 	assert_status(loyalty_params_parse(&p, "a=\x01"), LOYALTY_EINVAL);
-	assert_status(loyalty_params_parse(&p, "abcdefghijabcdefghijabcdefghijabc=1"), LOYALTY_ERANGE);
+	assert_status(loyalty_params_parse(&p, "type.abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij=1"),
+	              LOYALTY_ERANGE);
 	assert_status(loyalty_params_parse(&p, NULL), LOYALTY_EINVAL);
 	assert_null(p);
 }
@@ -60,6 +61,8 @@ static void test_build(void **state)
 	(void)state;
 	assert_ok(loyalty_params_new(&p));
 	assert_ok(loyalty_params_add(p, "tier.gold", "3/2"));
+	assert_ok(loyalty_params_add(p, "type.Gift-Card", "0")); /* keys may name any product type or tier */
+	assert_status(loyalty_params_add(p, "type gift", "0"), LOYALTY_EINVAL);
 	assert_ok(loyalty_params_add_int(p, "min_spend", -5));
 	assert_ok(loyalty_params_add_fraction(p, "m", half));
 	assert_status(loyalty_params_add_fraction(p, "m", bad), LOYALTY_EINVAL);
@@ -67,7 +70,7 @@ static void test_build(void **state)
 	assert_status(loyalty_params_add(p, "k", ""), LOYALTY_EINVAL);
 	assert_status(loyalty_params_add(p, "", "v"), LOYALTY_EINVAL);
 	assert_status(loyalty_params_add(NULL, "k", "v"), LOYALTY_EINVAL);
-	assert_string_equal(loyalty_params_text(p), "tier.gold=3/2 min_spend=-5 m=1/2");
+	assert_string_equal(loyalty_params_text(p), "tier.gold=3/2 type.Gift-Card=0 min_spend=-5 m=1/2");
 	for (size_t i = loyalty_params_count(p); i < LOYALTY_PARAMS_MAX; i++)
 		assert_ok(loyalty_params_add(p, "x", "1"));
 	assert_status(loyalty_params_add(p, "x", "1"), LOYALTY_ERANGE);

@@ -95,6 +95,12 @@ static void test_fraction_reduce_parse_format(void **state)
 	assert_status(loyalty_fraction_parse("/2", &f), LOYALTY_EINVAL);
 	assert_status(loyalty_fraction_parse("2/", &f), LOYALTY_EINVAL);
 	assert_status(loyalty_fraction_parse("a", &f), LOYALTY_EINVAL);
+	{
+		static const char *const malformed[] = { "-", "+", "--1", "1-2", "5-", "1/--2", "1/+", "+-3" };
+		for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++)
+			assert_status(loyalty_fraction_parse(malformed[i], &f), LOYALTY_EINVAL);
+	}
+	assert_status(loyalty_fraction_parse("1/99999999999999999999", &f), LOYALTY_ERANGE);
 	assert_status(loyalty_fraction_parse(NULL, &f), LOYALTY_EINVAL);
 	assert_frac(f, INT64_MAX, 1);
 
@@ -103,6 +109,10 @@ static void test_fraction_reduce_parse_format(void **state)
 	assert_int_equal(loyalty_fraction_format(F(-4, 1), buf, sizeof buf), 2);
 	assert_string_equal(buf, "-4");
 	assert_status(loyalty_fraction_format(F(12345, 1), buf, 3), LOYALTY_ERANGE);
+	assert_int_equal(loyalty_fraction_format(F(4, 6), buf, sizeof buf), 3);
+	assert_string_equal(buf, "2/3");
+	assert_status(loyalty_fraction_format(F(1, 0), buf, sizeof buf), LOYALTY_EINVAL);
+	assert_status(loyalty_fraction_format(F(1, -2), buf, sizeof buf), LOYALTY_EINVAL);
 }
 
 static void test_private_fraction_arithmetic_overflow(void **state)
