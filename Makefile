@@ -4,6 +4,7 @@
 #   make build   configure and build build/dev (RelWithDebInfo, warnings are errors)
 #   make demo    build, then run every example of examples/c in sorted order
 #   make test    every test suite: test-c (test-python and test-java to come)
+#   make bench   build, then run the benchmarks of tests/bench (see BENCHMARKS.md)
 #   make clean   remove build/
 #
 #   test-c       build/dev: ctest; build/asan (ASan+UBSan): ctest;
@@ -27,7 +28,7 @@ EXAMPLES := $(sort $(basename $(notdir $(wildcard examples/c/*.c))))
 SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps build demo test test-c test-python test-java clean
+.PHONY: all deps build demo bench test test-c test-python test-java clean
 
 all: build
 
@@ -47,6 +48,9 @@ demo: build
 		$(DEV_DIR)/examples/c/$$name || failed="$$failed $$name"; \
 	done; \
 	if [ -n "$$failed" ]; then echo; echo "demo: failed:$$failed" >&2; exit 1; fi
+
+bench: build
+	@for bench in $(sort $(wildcard $(DEV_DIR)/tests/bench/bench_*)); do $$bench || exit 1; done
 
 test: test-c
 

@@ -171,12 +171,38 @@ int ly_strset_remove(ly_strset *s, const char *v)
 
 /* ---- exact fractions ----------------------------------------------------- */
 
+/* Binary GCD (Stein) on 64 bits: no division, a few ns. */
+static uint64_t gcd64(uint64_t a, uint64_t b)
+{
+	int shift;
+
+	if (a == 0)
+		return b;
+	if (b == 0)
+		return a;
+	shift = __builtin_ctzll(a | b);
+	a >>= __builtin_ctzll(a);
+	do {
+		b >>= __builtin_ctzll(b);
+		if (a > b) {
+			uint64_t t = a;
+			a = b;
+			b = t;
+		}
+		b -= a;
+	} while (b != 0);
+	return a << shift;
+}
+
 static ly_i128 gcd128(ly_i128 a, ly_i128 b)
 {
 	if (a < 0)
 		a = -a;
 	if (b < 0)
 		b = -b;
+	/* the common case: both fit 64 bits */
+	if (a <= (ly_i128)UINT64_MAX && b <= (ly_i128)UINT64_MAX)
+		return (ly_i128)gcd64((uint64_t)a, (uint64_t)b);
 	while (b != 0) {
 		ly_i128 t = a % b;
 		a = b;
@@ -192,6 +218,18 @@ int ly_frac_make(ly_i128 num, ly_i128 den, ly_frac *out)
 	if (den < 0) {
 		num = -num;
 		den = -den;
+	}
+	if (num > INT64_MIN && num <= INT64_MAX && den <= INT64_MAX) {
+		/* the common case, in 64-bit arithmetic (128-bit division is slow) */
+		int64_t n = (int64_t)num, d = (int64_t)den;
+		uint64_t g64 = gcd64(n < 0 ? (uint64_t)-n : (uint64_t)n, (uint64_t)d);
+		if (g64 > 1) {
+			n /= (int64_t)g64;
+			d /= (int64_t)g64;
+		}
+		out->num = n;
+		out->den = n == 0 ? 1 : d;
+		return LOYALTY_OK;
 	}
 	g = gcd128(num, den);
 	if (g > 1) {
