@@ -29,6 +29,7 @@ typedef struct ly_strategy {
 
 struct loyalty_calculator {
 	loyalty_calculator_options opts;
+	bool attached; /* owned by a program: immutable */
 	ly_strset excluded;
 	ly_strategy *strategies;
 	size_t count, cap;
@@ -108,12 +109,34 @@ LOYALTY_API int loyalty_calculator_options_get(const loyalty_calculator *c, loya
 	return LOYALTY_OK;
 }
 
+int ly_calculator_attach(loyalty_calculator *c)
+{
+	if (c->attached)
+		return LOYALTY_ESTATE;
+	c->attached = true;
+	return LOYALTY_OK;
+}
+
+void ly_calculator_detach(loyalty_calculator *c)
+{
+	c->attached = false;
+}
+
+static int check_mutable(const loyalty_calculator *c, const char *fn)
+{
+	if (c->attached)
+		return ly_error(LOYALTY_ESTATE, "%s: the calculator belongs to a program and cannot change", fn);
+	return LOYALTY_OK;
+}
+
 LOYALTY_API int loyalty_calculator_exclude_product_type(loyalty_calculator *c, const char *product_type)
 {
 	int rc;
 
 	LY_CHECK_NULL(c, "loyalty_calculator_exclude_product_type");
 	LY_CHECK_NULL(product_type, "loyalty_calculator_exclude_product_type");
+	if (check_mutable(c, "loyalty_calculator_exclude_product_type") != LOYALTY_OK)
+		return LOYALTY_ESTATE;
 	if (!ly_is_ident(product_type, LOYALTY_PRODUCT_TYPE_MAX))
 		return ly_error(LOYALTY_EINVAL,
 		                "loyalty_calculator_exclude_product_type: product_type must be 1..%d bytes of [A-Za-z0-9_.-]",
@@ -139,6 +162,8 @@ LOYALTY_API const char *loyalty_calculator_excluded(const loyalty_calculator *c,
 /* Check the name and make room for one more strategy. */
 static int prepare_slot(loyalty_calculator *c, const char *name, const char *fn)
 {
+	if (check_mutable(c, fn) != LOYALTY_OK)
+		return LOYALTY_ESTATE;
 	if (!ly_is_ident(name, NAME_MAX_LEN))
 		return ly_error(LOYALTY_EINVAL, "%s: name must be 1..%d bytes of [A-Za-z0-9_.-]", fn, NAME_MAX_LEN);
 	for (size_t i = 0; i < c->count; i++)

@@ -118,6 +118,31 @@ LOYALTY_API const loyalty_id *loyalty_receipt_customer_id(const loyalty_receipt 
 	return r ? &r->customer_id : NULL;
 }
 
+LOYALTY_API int loyalty_receipt_recorded(const loyalty_receipt *r)
+{
+	return r ? r->recorded : 0;
+}
+
+LOYALTY_API loyalty_points loyalty_receipt_credited(const loyalty_receipt *r)
+{
+	return r ? (r->recorded ? r->credited : r->points) : 0;
+}
+
+LOYALTY_API loyalty_points loyalty_receipt_capped(const loyalty_receipt *r)
+{
+	return r ? r->capped : 0;
+}
+
+LOYALTY_API loyalty_time loyalty_receipt_pending_until(const loyalty_receipt *r)
+{
+	return r ? r->pending_until : 0;
+}
+
+LOYALTY_API uint64_t loyalty_receipt_entry_seq(const loyalty_receipt *r)
+{
+	return r ? r->entry_seq : 0;
+}
+
 LOYALTY_API size_t loyalty_receipt_line_count(const loyalty_receipt *r)
 {
 	return r ? r->nlines : 0;
@@ -222,5 +247,16 @@ LOYALTY_API int loyalty_receipt_format(const loyalty_receipt *r, char *buf, size
 	frac_pretty(r->adjustment, b, sizeof b);
 	sb_printf(&sb, "  exact %s, rounded %s by %s\n", a, loyalty_rounding_name(r->rounding), b);
 	sb_printf(&sb, "  points %lld\n", (long long)r->points);
+	if (r->recorded) {
+		if (r->capped)
+			sb_printf(&sb, "  capped by %lld: credited %lld\n", (long long)r->capped, (long long)r->credited);
+		if (r->pending_until) {
+			int y, mo, d;
+			loyalty_time_to_civil(r->pending_until, 0, &y, &mo, &d, NULL, NULL, NULL, NULL);
+			sb_printf(&sb, "  pending until %04d-%02d-%02d (UTC)\n", y, mo, d);
+		}
+		if (r->entry_seq)
+			sb_printf(&sb, "  ledger entry #%llu\n", (unsigned long long)r->entry_seq);
+	}
 	return sb.len > INT32_MAX ? ly_error(LOYALTY_ERANGE, "loyalty_receipt_format: too long") : (int)sb.len;
 }

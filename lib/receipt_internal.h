@@ -29,6 +29,11 @@ struct loyalty_receipt {
 	ly_rline *lines;
 	char *pool;
 	size_t pool_len, pool_cap;
+	/* filled by a program when it records the purchase */
+	bool recorded;
+	loyalty_points credited, capped;
+	loyalty_time pending_until;
+	uint64_t entry_seq;
 };
 
 /* Append a string to the pool; *off receives its offset. LOYALTY_OK or LOYALTY_ENOMEM. */

@@ -15,6 +15,7 @@
 #include "params_internal.h"
 #include "purchase_internal.h"
 #include "loyalty/strategy.h"
+#include "loyalty/calculator.h"
 
 /* The state of one calculation, shared by the strategies of the pipeline. */
 typedef struct ly_calc_state {
@@ -55,6 +56,10 @@ typedef struct ly_strategy_kind {
 } ly_strategy_kind;
 
 const ly_strategy_kind *ly_strategy_kind_find(const char *name);
+
+/* calculator.c: a program takes a calculator and makes it immutable */
+int ly_calculator_attach(loyalty_calculator *c);
+void ly_calculator_detach(loyalty_calculator *c);
 
 extern const ly_strategy_kind ly_kind_base_rate;
 extern const ly_strategy_kind ly_kind_product_type;

@@ -18,6 +18,8 @@
 #include "loyalty/strategy.h"
 #include "loyalty/receipt.h"
 #include "loyalty/calculator.h"
+#include "loyalty/ledger.h"
+#include "loyalty/program.h"
 
 LOYALTY_BEGIN_DECLS
 

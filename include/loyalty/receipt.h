@@ -61,6 +61,19 @@ LOYALTY_API const char *loyalty_receipt_purchase_key(const loyalty_receipt *r);
 LOYALTY_API const char *loyalty_receipt_currency(const loyalty_receipt *r);
 LOYALTY_API const loyalty_id *loyalty_receipt_customer_id(const loyalty_receipt *r);
 
+/* ---- filled when a program records the purchase (loyalty_program_record_purchase) ---- */
+
+/** Non-zero when the receipt comes from a program that recorded the purchase. */
+LOYALTY_API int loyalty_receipt_recorded(const loyalty_receipt *r);
+/** Points credited to the customer: loyalty_receipt_points() less what caps removed. */
+LOYALTY_API loyalty_points loyalty_receipt_credited(const loyalty_receipt *r);
+/** Points removed by the program's earning caps (0 when none applied). */
+LOYALTY_API loyalty_points loyalty_receipt_capped(const loyalty_receipt *r);
+/** When the credited points become available; 0 when they were available at once. */
+LOYALTY_API loyalty_time loyalty_receipt_pending_until(const loyalty_receipt *r);
+/** The seq of the EARN ledger entry (0 when nothing was credited or not recorded). */
+LOYALTY_API uint64_t loyalty_receipt_entry_seq(const loyalty_receipt *r);
+
 /** Number of lines (one per strategy of the calculator). */
 LOYALTY_API size_t loyalty_receipt_line_count(const loyalty_receipt *r);
 

@@ -1,0 +1,451 @@
+/*
+ * libloyalty - accounts: buckets, counters, the tier metric, records.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "program_internal.h"
+
+/* ---- lifecycle ------------------------------------------------------------ */
+
+ly_account *ly_account_new(const loyalty_customer *profile)
+{
+	ly_account *a = calloc(1, sizeof *a);
+
+	if (a == NULL)
+		return NULL;
+	if (loyalty_customer_clone(&a->c, profile) != LOYALTY_OK) {
+		free(a);
+		return NULL;
+	}
+	a->tier = -1;
+	a->paid_tier = -1;
+	return a;
+}
+
+static void *dup_array(const void *src, size_t n, size_t elem)
+{
+	void *p;
+
+	if (n == 0)
+		return NULL;
+	p = malloc(n * elem);
+	if (p != NULL)
+		memcpy(p, src, n * elem);
+	return p;
+}
+
+ly_account *ly_account_clone(const ly_account *a)
+{
+	ly_account *n = malloc(sizeof *n);
+
+	if (n == NULL)
+		return NULL;
+	*n = *a;
+	n->c = NULL;
+	n->buckets = dup_array(a->buckets, a->nbuckets, sizeof *a->buckets);
+	n->metric = dup_array(a->metric, a->nmetric, sizeof *a->metric);
+	n->counters = dup_array(a->counters, a->ncounters, sizeof *a->counters);
+	n->entries = dup_array(a->entries, a->nentries, sizeof *a->entries);
+	n->capbuckets = a->nbuckets;
+	n->capmetric = a->nmetric;
+	n->capcounters = a->ncounters;
+	n->capentries = a->nentries;
+	if ((a->nbuckets && !n->buckets) || (a->nmetric && !n->metric) || (a->ncounters && !n->counters) ||
+	    (a->nentries && !n->entries) || loyalty_customer_clone(&n->c, a->c) != LOYALTY_OK) {
+		ly_account_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+void ly_account_free(ly_account *a)
+{
+	if (a == NULL)
+		return;
+	loyalty_customer_free(a->c);
+	free(a->buckets);
+	free(a->metric);
+	free(a->counters);
+	free(a->entries);
+	free(a);
+}
+
+void ly_purchase_rec_free(ly_purchase_rec *r)
+{
+	if (r == NULL)
+		return;
+	free(r->key);
+	free(r);
+}
+
+ly_purchase_rec *ly_purchase_rec_clone(const ly_purchase_rec *r)
+{
+	ly_purchase_rec *n = malloc(sizeof *n);
+
+	if (n == NULL)
+		return NULL;
+	*n = *r;
+	n->key = ly_strdup(r->key);
+	if (n->key == NULL) {
+		free(n);
+		return NULL;
+	}
+	return n;
+}
+
+void ly_redemption_rec_free(ly_redemption_rec *r)
+{
+	if (r == NULL)
+		return;
+	free(r->draws);
+	free(r);
+}
+
+ly_redemption_rec *ly_redemption_rec_clone(const ly_redemption_rec *r)
+{
+	ly_redemption_rec *n = malloc(sizeof *n);
+
+	if (n == NULL)
+		return NULL;
+	*n = *r;
+	n->draws = dup_array(r->draws, r->ndraws, sizeof *r->draws);
+	if (r->ndraws && n->draws == NULL) {
+		free(n);
+		return NULL;
+	}
+	return n;
+}
+
+/* ---- calendar helpers ---------------------------------------------------------- */
+
+/* The first local day of the period containing local day d. */
+static int64_t period_start_day(loyalty_period period, int64_t d)
+{
+	int64_t y;
+	int m, dd;
+
+	switch (period) {
+	case LOYALTY_PERIOD_DAY:
+		return d;
+	case LOYALTY_PERIOD_WEEK:
+		return d - (ly_weekday(d) - 1);
+	case LOYALTY_PERIOD_MONTH:
+		ly_civil_from_days(d, &y, &m, &dd);
+		return ly_days_from_civil(y, m, 1);
+	case LOYALTY_PERIOD_QUARTER:
+		ly_civil_from_days(d, &y, &m, &dd);
+		return ly_days_from_civil(y, (m - 1) / 3 * 3 + 1, 1);
+	case LOYALTY_PERIOD_YEAR:
+		ly_civil_from_days(d, &y, &m, &dd);
+		return ly_days_from_civil(y, 1, 1);
+	default:
+		return 0;
+	}
+}
+
+int64_t ly_period_index(loyalty_period period, loyalty_time at, int offset)
+{
+	if (period == LOYALTY_PERIOD_EVER || period == LOYALTY_PERIOD_NONE)
+		return 0;
+	return period_start_day(period, ly_local_day(at, offset));
+}
+
+/* The instant a local day starts. */
+static loyalty_time day_start(int64_t day, int offset)
+{
+	return day * LOYALTY_MS_PER_DAY - (int64_t)offset * LOYALTY_MS_PER_MINUTE;
+}
+
+/* Add calendar months to a local day, clamping the day of month (Jan 31 + 1 month = Feb 28/29). */
+static int64_t add_months(int64_t d, int months)
+{
+	int64_t y;
+	int m, dd, dim;
+	int64_t total;
+
+	ly_civil_from_days(d, &y, &m, &dd);
+	total = y * 12 + (m - 1) + months;
+	y = total >= 0 ? total / 12 : -((-total + 11) / 12);
+	m = (int)(total - y * 12) + 1;
+	dim = ly_days_in_month(y, m);
+	return ly_days_from_civil(y, m, dd > dim ? dim : dd);
+}
+
+loyalty_time ly_expiry_for(const loyalty_program *p, loyalty_time available_at)
+{
+	const loyalty_program_options *o = &p->opts;
+	int off = p->copts.utc_offset_minutes;
+	int64_t d, ms_in_day;
+	loyalty_time t;
+
+	if (o->expiry != LOYALTY_EXPIRY_BUCKET)
+		return LY_NEVER;
+	d = ly_local_day(available_at, off);
+	ms_in_day = available_at - day_start(d, off);
+	if (o->expiry_months)
+		d = add_months(d, o->expiry_months);
+	d += o->expiry_days;
+	t = day_start(d, off) + ms_in_day;
+	if (o->expiry_round_up != LOYALTY_PERIOD_NONE) {
+		/* to the end of the period: the start of the next one */
+		int64_t start = period_start_day(o->expiry_round_up, d), next;
+		switch (o->expiry_round_up) {
+		case LOYALTY_PERIOD_DAY: next = start + 1; break;
+		case LOYALTY_PERIOD_WEEK: next = start + 7; break;
+		case LOYALTY_PERIOD_MONTH: next = add_months(start, 1); break;
+		case LOYALTY_PERIOD_QUARTER: next = add_months(start, 3); break;
+		default: next = add_months(start, 12); break;
+		}
+		t = day_start(next, off);
+	}
+	return t;
+}
+
+/* ---- buckets ---------------------------------------------------------------------- */
+
+static int bucket_order(const void *x, const void *y);
+static void drop_empty(ly_account *a);
+#define bucket_order_fwd bucket_order
+#define drop_empty_fwd drop_empty
+
+static int add_bucket(ly_account *a, ly_bucket b)
+{
+	if (a->nbuckets == a->capbuckets) {
+		size_t cap = a->capbuckets ? a->capbuckets * 2 : 4;
+		ly_bucket *nb = realloc(a->buckets, cap * sizeof *nb);
+		if (nb == NULL)
+			return ly_error(LOYALTY_ENOMEM, "out of memory");
+		a->buckets = nb;
+		a->capbuckets = cap;
+	}
+	a->buckets[a->nbuckets++] = b;
+	return LOYALTY_OK;
+}
+
+loyalty_points ly_acct_available_buckets(const ly_account *a)
+{
+	loyalty_points sum = 0;
+
+	for (size_t i = 0; i < a->nbuckets; i++)
+		if (a->buckets[i].matures_at == 0)
+			sum += a->buckets[i].amount;
+	return sum;
+}
+
+int ly_acct_credit(loyalty_program *p, ly_account *a, uint64_t bucket_id, loyalty_points pts, loyalty_time at,
+                   loyalty_time matures_at, loyalty_time expires_at, loyalty_points *repaid,
+                   loyalty_points *filled)
+{
+	ly_bucket b;
+	loyalty_points rest = pts;
+
+	*repaid = *filled = 0;
+	if (pts <= 0)
+		return LOYALTY_OK;
+	b.id = bucket_id;
+	b.earned_at = at;
+	if (matures_at > 0) {
+		b.amount = pts;
+		b.matures_at = matures_at;
+		b.expires_at = LY_NEVER;
+		return add_bucket(a, b);
+	}
+	/* available points first repay a debt or fill a negative balance */
+	if (a->debt > 0) {
+		*repaid = rest < a->debt ? rest : a->debt;
+		rest -= *repaid;
+	}
+	if (a->c->available < 0) {
+		loyalty_points hole = -a->c->available;
+		*filled = rest < hole ? rest : hole;
+		rest -= *filled;
+	}
+	if (rest == 0)
+		return LOYALTY_OK;
+	b.amount = rest;
+	b.matures_at = 0;
+	b.expires_at = expires_at ? expires_at : ly_expiry_for(p, at);
+	return add_bucket(a, b);
+}
+
+loyalty_points ly_acct_take(ly_account *a, loyalty_points pts, uint64_t prefer)
+{
+	loyalty_points left = pts;
+
+	if (pts <= 0)
+		return 0;
+	qsort(a->buckets, a->nbuckets, sizeof *a->buckets, bucket_order_fwd);
+	for (int pass = 0; pass < 2 && left > 0; pass++) {
+		for (size_t i = 0; i < a->nbuckets && left > 0; i++) {
+			ly_bucket *b = &a->buckets[i];
+			loyalty_points take;
+			if (b->matures_at != 0 || b->amount <= 0 || (pass == 0 && b->id != prefer))
+				continue;
+			take = b->amount < left ? b->amount : left;
+			b->amount -= take;
+			left -= take;
+		}
+	}
+	drop_empty_fwd(a);
+	return pts - left;
+}
+
+/* soonest expiry first, then oldest, then lowest id */
+static int bucket_order(const void *x, const void *y)
+{
+	const ly_bucket *a = x, *b = y;
+
+	if ((a->matures_at != 0) != (b->matures_at != 0))
+		return a->matures_at != 0 ? 1 : -1; /* available before pending */
+	if (a->expires_at != b->expires_at)
+		return a->expires_at < b->expires_at ? -1 : 1;
+	if (a->earned_at != b->earned_at)
+		return a->earned_at < b->earned_at ? -1 : 1;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+static void drop_empty(ly_account *a)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < a->nbuckets; i++)
+		if (a->buckets[i].amount > 0)
+			a->buckets[j++] = a->buckets[i];
+	a->nbuckets = j;
+}
+
+int ly_acct_spend(ly_account *a, loyalty_points pts, ly_draw **draws, size_t *ndraws)
+{
+	loyalty_points left = pts;
+	ly_draw *d = NULL;
+	size_t n = 0;
+
+	if (draws)
+		*draws = NULL;
+	if (ndraws)
+		*ndraws = 0;
+	if (pts <= 0)
+		return LOYALTY_OK;
+	if (a->c->available < pts)
+		return ly_error(LOYALTY_EINSUFFICIENT, "%lld points needed, %lld available", (long long)pts,
+		                (long long)a->c->available);
+	qsort(a->buckets, a->nbuckets, sizeof *a->buckets, bucket_order);
+	if (draws) {
+		d = calloc(a->nbuckets ? a->nbuckets : 1, sizeof *d);
+		if (d == NULL)
+			return ly_error(LOYALTY_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < a->nbuckets && left > 0; i++) {
+		ly_bucket *b = &a->buckets[i];
+		loyalty_points take;
+		if (b->matures_at != 0 || b->amount <= 0)
+			continue;
+		take = b->amount < left ? b->amount : left;
+		b->amount -= take;
+		left -= take;
+		if (d) {
+			d[n].bucket = b->id;
+			d[n].amount = take;
+			d[n].earned_at = b->earned_at;
+			d[n].expires_at = b->expires_at;
+			n++;
+		}
+	}
+	drop_empty(a);
+	if (draws) {
+		*draws = d;
+		*ndraws = n;
+	}
+	return LOYALTY_OK;
+}
+
+/* ---- counters ------------------------------------------------------------------------ */
+
+int ly_acct_counter(ly_account *a, const char *name, int64_t period, int64_t **value)
+{
+	for (size_t i = 0; i < a->ncounters; i++) {
+		if (strcmp(a->counters[i].name, name) == 0) {
+			if (a->counters[i].period != period) {
+				a->counters[i].period = period;
+				a->counters[i].value = 0;
+			}
+			*value = &a->counters[i].value;
+			return LOYALTY_OK;
+		}
+	}
+	if (a->ncounters == a->capcounters) {
+		size_t cap = a->capcounters ? a->capcounters * 2 : 2;
+		ly_counter *c = realloc(a->counters, cap * sizeof *c);
+		if (c == NULL)
+			return ly_error(LOYALTY_ENOMEM, "out of memory");
+		a->counters = c;
+		a->capcounters = cap;
+	}
+	memset(&a->counters[a->ncounters], 0, sizeof a->counters[0]);
+	strcpy(a->counters[a->ncounters].name, name);
+	a->counters[a->ncounters].period = period;
+	*value = &a->counters[a->ncounters].value;
+	a->ncounters++;
+	return LOYALTY_OK;
+}
+
+/* ---- the tier metric ------------------------------------------------------------------- */
+
+/* Stamps older than this before the newest are never needed again. */
+static int64_t metric_horizon(const loyalty_program *p)
+{
+	if (p->opts.tier_window == LOYALTY_TIER_ROLLING_DAYS)
+		return (int64_t)(p->opts.tier_window_days + p->opts.tier_grace_days + 1) * LOYALTY_MS_PER_DAY;
+	return (int64_t)(2 * 366 + p->opts.tier_grace_days + 2) * LOYALTY_MS_PER_DAY;
+}
+
+int ly_acct_add_metric(loyalty_program *p, ly_account *a, loyalty_time at, int64_t amount)
+{
+	loyalty_time newest = at;
+	size_t j = 0;
+
+	if (amount == 0)
+		return LOYALTY_OK;
+	for (size_t i = 0; i < a->nmetric; i++)
+		if (a->metric[i].at > newest)
+			newest = a->metric[i].at;
+	for (size_t i = 0; i < a->nmetric; i++)
+		if (a->metric[i].at >= newest - metric_horizon(p))
+			a->metric[j++] = a->metric[i];
+	a->nmetric = j;
+	if (a->nmetric == a->capmetric) {
+		size_t cap = a->capmetric ? a->capmetric * 2 : 4;
+		ly_stamp *m = realloc(a->metric, cap * sizeof *m);
+		if (m == NULL)
+			return ly_error(LOYALTY_ENOMEM, "out of memory");
+		a->metric = m;
+		a->capmetric = cap;
+	}
+	a->metric[a->nmetric].at = at;
+	a->metric[a->nmetric].amount = amount;
+	a->nmetric++;
+	return LOYALTY_OK;
+}
+
+/* The metric summed over the window that contains @p at. */
+int64_t ly_acct_metric(const loyalty_program *p, const ly_account *a, loyalty_time at)
+{
+	int64_t sum = 0;
+
+	if (p->opts.tier_window == LOYALTY_TIER_ROLLING_DAYS) {
+		loyalty_time from = at - (int64_t)p->opts.tier_window_days * LOYALTY_MS_PER_DAY;
+		for (size_t i = 0; i < a->nmetric; i++)
+			if (a->metric[i].at > from && a->metric[i].at <= at)
+				sum += a->metric[i].amount;
+	} else {
+		int64_t year = ly_period_index(LOYALTY_PERIOD_YEAR, at, p->copts.utc_offset_minutes);
+		for (size_t i = 0; i < a->nmetric; i++)
+			if (a->metric[i].at <= at &&
+			    ly_period_index(LOYALTY_PERIOD_YEAR, a->metric[i].at, p->copts.utc_offset_minutes) == year)
+				sum += a->metric[i].amount;
+	}
+	return sum;
+}

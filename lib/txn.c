@@ -1,0 +1,338 @@
+/*
+ * libloyalty - transactions over the store: working copies, entries,
+ * records, idempotency, commit.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "program_internal.h"
+
+void ly_lock(const loyalty_program *p)
+{
+	pthread_mutex_lock((pthread_mutex_t *)&p->lock);
+}
+
+void ly_unlock(const loyalty_program *p)
+{
+	pthread_mutex_unlock((pthread_mutex_t *)&p->lock);
+}
+
+void ly_txn_init(ly_txn *t, loyalty_program *p)
+{
+	memset(t, 0, sizeof *t);
+	t->p = p;
+	t->next_seq = p->store->ops->entry_count(p->store) + 1;
+}
+
+void ly_txn_release(ly_txn *t)
+{
+	for (size_t i = 0; i < t->naccounts; i++)
+		ly_account_free(t->accounts[i].work);
+	free(t->accounts);
+	free(t->entries);
+	for (size_t i = 0; i < t->npurchases; i++)
+		ly_purchase_rec_free(t->purchases[i]);
+	free(t->purchases);
+	for (size_t i = 0; i < t->nredemptions; i++)
+		ly_redemption_rec_free(t->redemptions[i]);
+	free(t->redemptions);
+	free(t->stock);
+	ly_idem_free(t->idem);
+	memset(t, 0, sizeof *t);
+}
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t c = *cap ? *cap : 4;
+	void *p;
+
+	if (need <= *cap)
+		return LOYALTY_OK;
+	while (c < need)
+		c *= 2;
+	p = realloc(*arr, c * elem);
+	if (p == NULL)
+		return ly_error(LOYALTY_ENOMEM, "out of memory");
+	*arr = p;
+	*cap = c;
+	return LOYALTY_OK;
+}
+
+const ly_account *ly_txn_peek(ly_txn *t, const loyalty_id *id)
+{
+	for (size_t i = 0; i < t->naccounts; i++)
+		if (memcmp(t->accounts[i].work->c->id.bytes, id->bytes, sizeof id->bytes) == 0)
+			return t->accounts[i].work;
+	return t->p->store->ops->account(t->p->store, id);
+}
+
+int ly_txn_account(ly_txn *t, const loyalty_id *id, ly_account **out)
+{
+	const ly_account *cur;
+	ly_account *copy;
+	char text[LOYALTY_ID_STRLEN + 1];
+
+	for (size_t i = 0; i < t->naccounts; i++) {
+		if (memcmp(t->accounts[i].work->c->id.bytes, id->bytes, sizeof id->bytes) == 0) {
+			*out = t->accounts[i].work;
+			return LOYALTY_OK;
+		}
+	}
+	cur = t->p->store->ops->account(t->p->store, id);
+	if (cur == NULL) {
+		loyalty_id_format(id, text, sizeof text);
+		return ly_error(LOYALTY_ENOTFOUND, "no customer %s", text);
+	}
+	if (grow((void **)&t->accounts, &t->capaccounts, t->naccounts + 1, sizeof *t->accounts))
+		return LOYALTY_ENOMEM;
+	copy = ly_account_clone(cur);
+	if (copy == NULL)
+		return ly_error(LOYALTY_ENOMEM, "out of memory");
+	t->accounts[t->naccounts].work = copy;
+	t->accounts[t->naccounts].is_new = false;
+	t->naccounts++;
+	*out = copy;
+	return LOYALTY_OK;
+}
+
+int ly_txn_add_account(ly_txn *t, ly_account *a)
+{
+	if (grow((void **)&t->accounts, &t->capaccounts, t->naccounts + 1, sizeof *t->accounts)) {
+		ly_account_free(a);
+		return LOYALTY_ENOMEM;
+	}
+	t->accounts[t->naccounts].work = a;
+	t->accounts[t->naccounts].is_new = true;
+	t->naccounts++;
+	return LOYALTY_OK;
+}
+
+static void lifetime(ly_account *a, loyalty_entry_kind kind, loyalty_points total, loyalty_points debt)
+{
+	loyalty_customer *c = a->c;
+
+	switch (kind) {
+	case LOYALTY_ENTRY_REFUND: /* a clawback: what left the balances, and what became debt */
+		c->lifetime_earned += total - debt;
+		break;
+	case LOYALTY_ENTRY_EARN:
+	case LOYALTY_ENTRY_ACTION:
+	case LOYALTY_ENTRY_PARTNER:
+	case LOYALTY_ENTRY_REFERRAL:
+		c->lifetime_earned += total;
+		break;
+	case LOYALTY_ENTRY_REDEEM:
+	case LOYALTY_ENTRY_REDEEM_CANCEL:
+	case LOYALTY_ENTRY_DONATE:
+		c->lifetime_redeemed -= total;
+		break;
+	case LOYALTY_ENTRY_EXPIRE:
+		c->lifetime_expired -= total;
+		break;
+	default:
+		break;
+	}
+}
+
+int ly_txn_entry(ly_txn *t, ly_account *a, loyalty_entry_kind kind, loyalty_points points, loyalty_points pending,
+                 loyalty_points debt, loyalty_time at, const char *key, const char *ref, const char *memo,
+                 loyalty_entry *out)
+{
+	loyalty_entry *e;
+	int64_t avail, pend, dbt, total;
+
+	if (!ly_add64(a->c->available, points, &avail) || !ly_add64(a->c->pending, pending, &pend) ||
+	    !ly_add64(a->debt, debt, &dbt) || !ly_add64(points, pending, &total))
+		return ly_error(LOYALTY_ERANGE, "balance overflows int64");
+	if (grow((void **)&t->entries, &t->capentries, t->nentries + 1, sizeof *t->entries) ||
+	    grow((void **)&a->entries, &a->capentries, a->nentries + 1, sizeof *a->entries))
+		return LOYALTY_ENOMEM;
+	e = &t->entries[t->nentries];
+	memset(e, 0, sizeof *e);
+	e->seq = t->next_seq;
+	loyalty_id_generate(&e->id);
+	e->customer_id = a->c->id;
+	e->kind = kind;
+	e->points = points;
+	e->pending = pending;
+	e->debt = debt;
+	e->available_after = avail;
+	e->pending_after = pend;
+	e->at = at;
+	snprintf(e->key, sizeof e->key, "%s", key ? key : "");
+	snprintf(e->ref, sizeof e->ref, "%s", ref ? ref : "");
+	snprintf(e->memo, sizeof e->memo, "%s", memo ? memo : "");
+	a->c->available = avail;
+	a->c->pending = pend;
+	a->debt = dbt;
+	/* lifetime figures count what a kind adds to available + pending, except
+	 * MATURE (a move) and DEBT_REPAY (repaying, not spending) */
+	lifetime(a, kind, total, debt);
+	a->entries[a->nentries++] = e->seq;
+	t->nentries++;
+	t->next_seq++;
+	if (out)
+		*out = *e;
+	return LOYALTY_OK;
+}
+
+int ly_txn_put_purchase(ly_txn *t, ly_purchase_rec *r)
+{
+	for (size_t i = 0; i < t->npurchases; i++) {
+		if (strcmp(t->purchases[i]->key, r->key) == 0) {
+			ly_purchase_rec_free(t->purchases[i]);
+			t->purchases[i] = r;
+			return LOYALTY_OK;
+		}
+	}
+	if (grow((void **)&t->purchases, &t->cappurchases, t->npurchases + 1, sizeof *t->purchases)) {
+		ly_purchase_rec_free(r);
+		return LOYALTY_ENOMEM;
+	}
+	t->purchases[t->npurchases++] = r;
+	return LOYALTY_OK;
+}
+
+int ly_txn_put_redemption(ly_txn *t, ly_redemption_rec *r)
+{
+	for (size_t i = 0; i < t->nredemptions; i++) {
+		if (memcmp(t->redemptions[i]->r.id.bytes, r->r.id.bytes, 16) == 0) {
+			ly_redemption_rec_free(t->redemptions[i]);
+			t->redemptions[i] = r;
+			return LOYALTY_OK;
+		}
+	}
+	if (grow((void **)&t->redemptions, &t->capredemptions, t->nredemptions + 1, sizeof *t->redemptions)) {
+		ly_redemption_rec_free(r);
+		return LOYALTY_ENOMEM;
+	}
+	t->redemptions[t->nredemptions++] = r;
+	return LOYALTY_OK;
+}
+
+int64_t ly_txn_stock(ly_txn *t, size_t reward)
+{
+	for (size_t i = 0; i < t->nstock; i++)
+		if (t->stock[i].reward == reward)
+			return t->stock[i].stock;
+	return t->p->rewards[reward].stock;
+}
+
+int ly_txn_set_stock(ly_txn *t, size_t reward, int64_t stock)
+{
+	for (size_t i = 0; i < t->nstock; i++) {
+		if (t->stock[i].reward == reward) {
+			t->stock[i].stock = stock;
+			return LOYALTY_OK;
+		}
+	}
+	if (grow((void **)&t->stock, &t->capstock, t->nstock + 1, sizeof *t->stock))
+		return LOYALTY_ENOMEM;
+	t->stock[t->nstock].reward = reward;
+	t->stock[t->nstock].stock = stock;
+	t->nstock++;
+	return LOYALTY_OK;
+}
+
+int ly_txn_commit(ly_txn *t)
+{
+	int rc = t->p->store->ops->commit(t->p->store, t);
+
+	if (rc != LOYALTY_OK)
+		return ly_error(rc, "commit failed: %s", loyalty_strerror(rc));
+	for (size_t i = 0; i < t->nstock; i++)
+		t->p->rewards[t->stock[i].reward].stock = t->stock[i].stock;
+	t->nstock = 0;
+	return LOYALTY_OK;
+}
+
+/* ---- idempotency ------------------------------------------------------------- */
+
+void ly_idem_free(ly_idem *r)
+{
+	if (r == NULL)
+		return;
+	free(r->key);
+	free(r->request);
+	loyalty_receipt_free(r->receipt);
+	free(r);
+}
+
+int ly_idem_begin(ly_txn *t, const char *fn, const char *key, int op, const uint8_t *req, size_t len,
+                  const ly_idem **replay)
+{
+	const ly_idem *seen;
+	ly_idem *r;
+
+	*replay = NULL;
+	if (!ly_is_token(key, LOYALTY_KEY_MAX))
+		return ly_error(LOYALTY_EINVAL, "%s: key must be 1..%d bytes of printable ASCII without spaces", fn,
+		                LOYALTY_KEY_MAX);
+	seen = t->p->store->ops->idem(t->p->store, key);
+	if (seen != NULL) {
+		if (seen->op == op && seen->request_len == len && memcmp(seen->request, req, len) == 0) {
+			*replay = seen;
+			return LOYALTY_OK;
+		}
+		return ly_error(LOYALTY_ECONFLICT, "%s: key '%s' was already used for a different request", fn, key);
+	}
+	r = calloc(1, sizeof *r);
+	if (r == NULL || (r->key = ly_strdup(key)) == NULL || (r->request = malloc(len ? len : 1)) == NULL) {
+		ly_idem_free(r);
+		return ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
+	}
+	memcpy(r->request, req, len);
+	r->request_len = len;
+	r->op = op;
+	t->idem = r;
+	return LOYALTY_OK;
+}
+
+/* ---- canonical request bytes ---------------------------------------------------- */
+
+void ly_bytes_raw(ly_bytes *b, const void *p, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 128;
+		uint8_t *d;
+		while (cap < b->len + n)
+			cap *= 2;
+		d = realloc(b->data, cap);
+		if (d == NULL) {
+			b->failed = true;
+			return;
+		}
+		b->data = d;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+}
+
+void ly_bytes_i64(ly_bytes *b, int64_t v)
+{
+	uint8_t buf[8];
+
+	for (int i = 0; i < 8; i++)
+		buf[i] = (uint8_t)((uint64_t)v >> (8 * i));
+	ly_bytes_raw(b, buf, 8);
+}
+
+void ly_bytes_str(ly_bytes *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	ly_bytes_i64(b, s ? (int64_t)n : -1);
+	ly_bytes_raw(b, s ? s : "", n);
+}
+
+void ly_bytes_free(ly_bytes *b)
+{
+	free(b->data);
+	memset(b, 0, sizeof *b);
+}
