@@ -211,7 +211,8 @@ static int commit(ly_store *base, ly_txn *t)
 		ly_idem_free(ly_map_put(&s->idem, t->idem->key, strlen(t->idem->key), t->idem));
 		t->idem = NULL;
 	}
-	memcpy(s->entries + s->nentries, t->entries, t->nentries * sizeof *t->entries);
+	if (t->nentries > 0)
+		memcpy(s->entries + s->nentries, t->entries, t->nentries * sizeof *t->entries);
 	s->nentries += t->nentries;
 	t->nentries = 0;
 	return LOYALTY_OK;
