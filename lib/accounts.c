@@ -364,18 +364,27 @@ int ly_acct_spend(ly_account *a, loyalty_points pts, ly_draw **draws, size_t *nd
 
 /* ---- counters ------------------------------------------------------------------------ */
 
+/* Counters are kept per (name, period), the most recent LY_COUNTER_PERIODS periods of each name,
+ * so a late (back-dated) event counts against its own period without resetting the current one. */
+#define LY_COUNTER_PERIODS 8
+
 int ly_acct_counter(ly_account *a, const char *name, int64_t period, int64_t **value)
 {
+	size_t same = 0, oldest = SIZE_MAX;
+
 	for (size_t i = 0; i < a->ncounters; i++) {
-		if (strcmp(a->counters[i].name, name) == 0) {
-			if (a->counters[i].period != period) {
-				a->counters[i].period = period;
-				a->counters[i].value = 0;
-			}
+		if (strcmp(a->counters[i].name, name) != 0)
+			continue;
+		if (a->counters[i].period == period) {
 			*value = &a->counters[i].value;
 			return LOYALTY_OK;
 		}
+		same++;
+		if (oldest == SIZE_MAX || a->counters[i].period < a->counters[oldest].period)
+			oldest = i;
 	}
+	if (same >= LY_COUNTER_PERIODS) /* forget the oldest period of this name */
+		a->counters[oldest] = a->counters[--a->ncounters];
 	if (a->ncounters == a->capcounters) {
 		size_t cap = a->capcounters ? a->capcounters * 2 : 2;
 		ly_counter *c = realloc(a->counters, cap * sizeof *c);

@@ -175,12 +175,16 @@ static int record_one(loyalty_program *p, const loyalty_purchase *pu, loyalty_re
 			credited = p->opts.cap_per_period - *used > 0 ? p->opts.cap_per_period - *used : 0;
 		*used += credited;
 	}
-	if (p->opts.pending_days > 0)
+	/* nothing credited (caps, or a purchase that earns nothing): no EARN entry, nothing held,
+	 * and the receipt's entry_seq is 0 (receipt.h) */
+	if (p->opts.pending_days > 0 && credited > 0)
 		matures = pu->at + (int64_t)p->opts.pending_days * LOYALTY_MS_PER_DAY;
-	earn_seq = t.next_seq;
-	rc = ly_credit(&t, a, LOYALTY_ENTRY_EARN, credited, pu->at, matures, pu->key, pu->key, "purchase", NULL);
-	if (rc != LOYALTY_OK)
-		goto done;
+	earn_seq = credited > 0 ? t.next_seq : 0;
+	if (credited > 0) {
+		rc = ly_credit(&t, a, LOYALTY_ENTRY_EARN, credited, pu->at, matures, pu->key, pu->key, "purchase", NULL);
+		if (rc != LOYALTY_OK)
+			goto done;
+	}
 	rc = ly_acct_add_metric(p, a, pu->at, p->opts.tier_metric == LOYALTY_TIER_BY_SPEND ? r->eligible_spend : credited);
 	if (rc != LOYALTY_OK)
 		goto done;
@@ -303,6 +307,11 @@ LOYALTY_API int loyalty_program_refund(loyalty_program *p, const char *refund_ke
 	cur = p->store->ops->purchase(p->store, purchase_key);
 	if (cur == NULL) {
 		rc = ly_error(LOYALTY_ENOTFOUND, "%s: no purchase '%.128s'", fn, purchase_key);
+		goto done;
+	}
+	if (at < cur->at) {
+		rc = ly_error(LOYALTY_EINVAL, "%s: the refund (at %lld) is dated before the purchase (at %lld)", fn,
+		              (long long)at, (long long)cur->at);
 		goto done;
 	}
 	if (!ly_add64(cur->refunded, amount, &refunded) || refunded > cur->total) {
@@ -461,8 +470,9 @@ LOYALTY_API int loyalty_program_record_action(loyalty_program *p, const char *ke
 		if (rc != LOYALTY_OK)
 			goto done;
 		if (*count >= act->cap_count) {
-			rc = ly_error(LOYALTY_ERANGE, "%s: '%s' is capped at %d per period for this customer", fn, act->name,
-			              act->cap_count);
+			static const char *const periods[] = { "", "day", "week", "month", "quarter", "year", "ever" };
+			rc = ly_error(LOYALTY_ERANGE, "%s: '%s' is capped at %d per %s for this customer", fn, act->name,
+			              act->cap_count, periods[act->cap_period]);
 			goto done;
 		}
 		(*count)++;

@@ -67,9 +67,14 @@ static int check_options(const loyalty_program_options *o)
 		return ly_error(LOYALTY_EINVAL, "%s: options.tier_window_days must be 1..3660 for a rolling window", fn);
 	if (o->tier_grace_days < 0 || o->tier_grace_days > 3660)
 		return ly_error(LOYALTY_EINVAL, "%s: options.tier_grace_days must be 0..3660", fn);
-	if (o->referrer_bonus < 0 || o->referee_bonus < 0 || o->referral_min_spend < 0 ||
-	    o->referral_max_per_referrer < 0)
-		return ly_error(LOYALTY_EINVAL, "%s: referral options must be >= 0", fn);
+	if (o->referrer_bonus < 0)
+		return ly_error(LOYALTY_EINVAL, "%s: options.referrer_bonus must be >= 0", fn);
+	if (o->referee_bonus < 0)
+		return ly_error(LOYALTY_EINVAL, "%s: options.referee_bonus must be >= 0", fn);
+	if (o->referral_min_spend < 0)
+		return ly_error(LOYALTY_EINVAL, "%s: options.referral_min_spend must be >= 0", fn);
+	if (o->referral_max_per_referrer < 0)
+		return ly_error(LOYALTY_EINVAL, "%s: options.referral_max_per_referrer must be >= 0", fn);
 	return LOYALTY_OK;
 }
 
