@@ -277,7 +277,8 @@ loyalty_points ly_acct_take(ly_account *a, loyalty_points pts, uint64_t prefer)
 
 	if (pts <= 0)
 		return 0;
-	qsort(a->buckets, a->nbuckets, sizeof *a->buckets, bucket_order_fwd);
+	if (a->nbuckets > 1)
+		qsort(a->buckets, a->nbuckets, sizeof *a->buckets, bucket_order_fwd);
 	for (int pass = 0; pass < 2 && left > 0; pass++) {
 		for (size_t i = 0; i < a->nbuckets && left > 0; i++) {
 			ly_bucket *b = &a->buckets[i];
@@ -332,7 +333,8 @@ int ly_acct_spend(ly_account *a, loyalty_points pts, ly_draw **draws, size_t *nd
 	if (a->c->available < pts)
 		return ly_error(LOYALTY_EINSUFFICIENT, "%lld points needed, %lld available", (long long)pts,
 		                (long long)a->c->available);
-	qsort(a->buckets, a->nbuckets, sizeof *a->buckets, bucket_order);
+	if (a->nbuckets > 1)
+		qsort(a->buckets, a->nbuckets, sizeof *a->buckets, bucket_order);
 	if (draws) {
 		d = calloc(a->nbuckets ? a->nbuckets : 1, sizeof *d);
 		if (d == NULL)

@@ -61,6 +61,9 @@ static int reviewed_tier(const loyalty_program *p, ly_account *a, loyalty_time n
 		}
 		if (now < a->below_since + (int64_t)p->opts.tier_grace_days * LOYALTY_MS_PER_DAY)
 			return a->tier;
+		/* the grace is over: the tier drops to what the metric supports, and a later
+		 * shortfall below that tier is noted afresh and gets its own grace */
+		a->below_since = 0;
 	}
 	if (paid > supported)
 		supported = paid;
@@ -131,15 +134,40 @@ static int maintain_account(loyalty_program *p, const ly_account *cur, loyalty_t
 		loyalty_time when = a->last_activity + (int64_t)p->opts.expiry_days * LOYALTY_MS_PER_DAY;
 		loyalty_points all = ly_acct_available_buckets(a);
 		if (now >= when && all > 0) {
+			/* the points available at the deadline expire then; points that became
+			 * available later (held points maturing, credits to a dormant account)
+			 * expire as they arrived, never before they existed */
+			loyalty_points first = 0;
 			size_t j = 0;
 			for (size_t i = 0; i < a->nbuckets; i++)
-				if (a->buckets[i].matures_at != 0)
+				if (a->buckets[i].matures_at == 0 && a->buckets[i].earned_at <= when)
+					first += a->buckets[i].amount;
+				else
 					a->buckets[j++] = a->buckets[i];
 			a->nbuckets = j;
-			rc = ly_txn_entry(&t, a, LOYALTY_ENTRY_EXPIRE, -all, 0, 0, when, key, "", "inactivity", NULL);
-			if (rc != LOYALTY_OK)
-				goto done;
-			rep->expired += all;
+			if (first > 0) {
+				rc = ly_txn_entry(&t, a, LOYALTY_ENTRY_EXPIRE, -first, 0, 0, when, key, "", "inactivity", NULL);
+				if (rc != LOYALTY_OK)
+					goto done;
+				rep->expired += first;
+			}
+			for (;;) {
+				size_t best = SIZE_MAX;
+				ly_bucket b;
+				for (size_t i = 0; i < a->nbuckets; i++)
+					if (a->buckets[i].matures_at == 0 &&
+					    (best == SIZE_MAX || a->buckets[i].earned_at < a->buckets[best].earned_at))
+						best = i;
+				if (best == SIZE_MAX)
+					break;
+				b = a->buckets[best];
+				a->buckets[best] = a->buckets[--a->nbuckets];
+				rc = ly_txn_entry(&t, a, LOYALTY_ENTRY_EXPIRE, -b.amount, 0, 0, b.earned_at, key, "", "inactivity",
+				                  NULL);
+				if (rc != LOYALTY_OK)
+					goto done;
+				rep->expired += b.amount;
+			}
 		}
 	}
 	/* 3. tier review */

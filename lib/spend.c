@@ -34,6 +34,38 @@ static int account_for(ly_txn *t, const loyalty_id *id, ly_account **a, const ch
 	return rc;
 }
 
+/*
+ * Put drawn points into @p a's buckets, each with the expiry of the bucket it was
+ * drawn from, so that moving points never makes them last longer. An expiry that
+ * has already passed becomes @p at: such points expire at the next sweep, dated
+ * when they came back, never before. @p bucket_id 0 restores each draw's own
+ * bucket (a cancellation); otherwise the buckets are new, available from @p at
+ * (a transfer). Like any credit, the points first repay a debt or fill a negative
+ * balance; *repaid is the debt repaid. Balances are left to the caller's entries.
+ */
+static int put_draws(loyalty_program *p, ly_account *a, const ly_draw *draws, size_t n, uint64_t bucket_id,
+                     loyalty_time at, loyalty_points *repaid)
+{
+	loyalty_points repaid_all = 0, filled_all = 0;
+	int rc = LOYALTY_OK;
+
+	for (size_t i = 0; i < n && rc == LOYALTY_OK; i++) {
+		const ly_draw *d = &draws[i];
+		loyalty_points r, f;
+		rc = ly_acct_credit(p, a, bucket_id ? bucket_id : d->bucket, d->amount, bucket_id ? at : d->earned_at, 0,
+		                    d->expires_at > at ? d->expires_at : at, &r, &f);
+		/* the next draw sees the hole filled and the debt repaid */
+		a->c->available += f;
+		a->debt -= r;
+		filled_all += f;
+		repaid_all += r;
+	}
+	a->c->available -= filled_all;
+	a->debt += repaid_all;
+	*repaid = repaid_all;
+	return rc;
+}
+
 LOYALTY_API int loyalty_program_redeem(loyalty_program *p, const char *key, const loyalty_id *customer,
                                        const char *reward, loyalty_time at, loyalty_redemption *out)
 {
@@ -164,6 +196,10 @@ LOYALTY_API int loyalty_program_cancel_redemption(loyalty_program *p, const char
 		rc = ly_error(LOYALTY_ENOTFOUND, "%s: no redemption %s", fn, code);
 		goto done;
 	}
+	if (at < cur->r.at) {
+		rc = ly_error(LOYALTY_EINVAL, "%s: the cancellation is dated before redemption %s", fn, code);
+		goto done;
+	}
 	if (cur->r.cancelled) {
 		rc = ly_error(LOYALTY_ESTATE, "%s: redemption %s is already cancelled", fn, code);
 		goto done;
@@ -178,21 +214,10 @@ LOYALTY_API int loyalty_program_cancel_redemption(loyalty_program *p, const char
 	/* back into the buckets they came from, with their own expiry dates; like any
 	 * credit, restored points first repay a debt or fill a negative balance */
 	{
-		loyalty_points repaid_all = 0, filled_all = 0;
-		for (size_t i = 0; i < rec->ndraws; i++) {
-			const ly_draw *d = &rec->draws[i];
-			loyalty_points repaid, filled;
-			rc = ly_acct_credit(p, a, d->bucket, d->amount, d->earned_at, 0, d->expires_at, &repaid, &filled);
-			if (rc != LOYALTY_OK)
-				goto done;
-			repaid_all += repaid;
-			filled_all += filled;
-			/* the next draw sees the hole filled and the debt repaid */
-			a->c->available += filled;
-			a->debt -= repaid;
-		}
-		a->c->available -= filled_all;
-		a->debt += repaid_all;
+		loyalty_points repaid_all;
+		rc = put_draws(p, a, rec->draws, rec->ndraws, 0, at, &repaid_all);
+		if (rc != LOYALTY_OK)
+			goto done;
 		rc = ly_txn_entry(&t, a, LOYALTY_ENTRY_REDEEM_CANCEL, rec->r.points, 0, 0, at, key, rec->r.reward, code,
 		                  NULL);
 		if (rc == LOYALTY_OK && repaid_all > 0)
@@ -249,6 +274,8 @@ static int simple_op(loyalty_program *p, const char *fn, const char *key, int op
 	const ly_idem *replay;
 	loyalty_entry e;
 	ly_account *a, *b;
+	ly_draw *draws = NULL;
+	size_t ndraws = 0;
 	ly_txn t;
 	int rc;
 
@@ -264,7 +291,7 @@ static int simple_op(loyalty_program *p, const char *fn, const char *key, int op
 		goto done;
 	if (pts < 0 || kind == LOYALTY_ENTRY_DONATE || kind == LOYALTY_ENTRY_TRANSFER_OUT) {
 		loyalty_points amount = pts < 0 ? -pts : pts;
-		rc = ly_acct_spend(a, amount, NULL, NULL);
+		rc = ly_acct_spend(a, amount, kind == LOYALTY_ENTRY_TRANSFER_OUT ? &draws : NULL, &ndraws);
 		if (rc != LOYALTY_OK) {
 			ly_error_prefix(fn);
 			goto done;
@@ -277,10 +304,18 @@ static int simple_op(loyalty_program *p, const char *fn, const char *key, int op
 		goto done;
 	if (kind == LOYALTY_ENTRY_TRANSFER_OUT) {
 		char text[LOYALTY_ID_STRLEN + 1];
+		loyalty_points repaid;
 		loyalty_id_format(customer, text, sizeof text);
 		if ((rc = account_for(&t, to, &b, fn)) != LOYALTY_OK)
 			goto done;
-		rc = ly_credit(&t, b, LOYALTY_ENTRY_TRANSFER_IN, pts, at, 0, key, text, memo, NULL);
+		/* the points keep their expiry dates: passing them back and forth must not
+		 * keep them alive (their buckets' id is the TRANSFER_IN entry, as for a credit) */
+		rc = put_draws(p, b, draws, ndraws, t.next_seq, at, &repaid);
+		if (rc == LOYALTY_OK)
+			rc = ly_txn_entry(&t, b, LOYALTY_ENTRY_TRANSFER_IN, pts, 0, 0, at, key, text, memo, NULL);
+		if (rc == LOYALTY_OK && repaid > 0)
+			rc = ly_txn_entry(&t, b, LOYALTY_ENTRY_DEBT_REPAY, -repaid, 0, -repaid, at, key, text, "debt repaid",
+			                  NULL);
 		if (rc != LOYALTY_OK)
 			goto done;
 	}
@@ -289,6 +324,7 @@ static int simple_op(loyalty_program *p, const char *fn, const char *key, int op
 	if (rc == LOYALTY_OK && out)
 		*out = e;
 done:
+	free(draws);
 	ly_bytes_free(req);
 	ly_txn_release(&t);
 	ly_unlock(p);

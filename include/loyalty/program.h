@@ -95,7 +95,7 @@ typedef struct loyalty_program_options {
 	loyalty_expiry_mode expiry;
 	int expiry_months;                 /**< BUCKET: validity in calendar months (may combine with days) */
 	int expiry_days;                   /**< BUCKET: validity in days; INACTIVITY: days without activity */
-	loyalty_period expiry_round_up;    /**< BUCKET: extend to the end of the DAY, MONTH, QUARTER or YEAR */
+	loyalty_period expiry_round_up;    /**< BUCKET: extend to the end of the DAY, WEEK, MONTH, QUARTER or YEAR */
 	/* tiers */
 	loyalty_tier_metric tier_metric;
 	loyalty_tier_window tier_window;
