@@ -70,6 +70,26 @@ static int reviewed_tier(const loyalty_program *p, ly_account *a, loyalty_time n
 	return supported;
 }
 
+/* Whether the sweep may have anything to do for this account: a cheap test on the committed
+ * state, so that a sweep over many customers copies only those it changes. */
+static bool needs_sweep(const loyalty_program *p, const ly_account *a, loyalty_time now)
+{
+	for (size_t i = 0; i < a->nbuckets; i++) {
+		const ly_bucket *b = &a->buckets[i];
+		if (b->matures_at != 0 ? b->matures_at <= now
+		                       : (p->opts.expiry == LOYALTY_EXPIRY_BUCKET && b->expires_at <= now))
+			return true;
+	}
+	if (p->opts.expiry == LOYALTY_EXPIRY_INACTIVITY &&
+	    now >= a->last_activity + (int64_t)p->opts.expiry_days * LOYALTY_MS_PER_DAY && ly_acct_available_buckets(a) > 0)
+		return true;
+	if (a->paid_tier >= 0 && now >= a->paid_until)
+		return true;
+	if (p->opts.tier_window == LOYALTY_TIER_CALENDAR_YEAR)
+		return a->evaluated_year < ly_period_index(LOYALTY_PERIOD_YEAR, now, p->copts.utc_offset_minutes);
+	return a->below_since != 0 || (a->tier >= 0 && ly_tier_for(p, ly_acct_metric(p, a, now)) < a->tier);
+}
+
 static int maintain_account(loyalty_program *p, const ly_account *cur, loyalty_time now, const char *key,
                             loyalty_maintenance_report *rep)
 {
@@ -204,7 +224,10 @@ LOYALTY_API int loyalty_program_maintain(loyalty_program *p, loyalty_time now, l
 		goto done;
 	}
 	for (size_t i = 0; i < p->store->ops->account_count(p->store); i++) {
-		rc = maintain_account(p, p->store->ops->account_at(p->store, i), now, key, &rep);
+		const ly_account *a = p->store->ops->account_at(p->store, i);
+		if (!needs_sweep(p, a, now))
+			continue;
+		rc = maintain_account(p, a, now, key, &rep);
 		if (rc != LOYALTY_OK) {
 			ly_error_prefix(fn);
 			goto done;
