@@ -14,8 +14,9 @@
  * hidden visibility and a linker version script, so only symbols marked here
  * (all of them named loyalty_*) are part of the ABI.
  *
- * Define LOYALTY_STATIC when linking the static library on Windows-like
- * platforms; LOYALTY_BUILDING is defined by the build of the library itself.
+ * LOYALTY_STATIC is defined for (and by users of) the static library: its
+ * symbols are then not exported again from the binary that embeds it.
+ * LOYALTY_BUILDING is defined by the build of the shared library itself.
  */
 #if defined(_WIN32) || defined(__CYGWIN__)
 #  if defined(LOYALTY_STATIC)
@@ -25,6 +26,9 @@
 #  else
 #    define LOYALTY_API __declspec(dllimport)
 #  endif
+#elif defined(LOYALTY_STATIC)
+   /* linked statically into a host: nothing to export from the host's own binary */
+#  define LOYALTY_API
 #elif defined(__GNUC__) && __GNUC__ >= 4
 #  define LOYALTY_API __attribute__((visibility("default")))
 #else

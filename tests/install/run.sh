@@ -35,8 +35,11 @@ check_consumer() {
 
 # Checks that a binary loads libloyalty.so from the scratch prefix.
 check_loads_installed() {
-	ldd "$1" | grep -Fq "$libdir/libloyalty.so.${version%%.*}" ||
-		fail "$1 does not load $libdir/libloyalty.so.${version%%.*}:$(ldd "$1")"
+	# capture first: `grep -q` may exit early and SIGPIPE ldd under pipefail
+	local deps
+	deps=$(ldd "$1")
+	grep -Fq "$libdir/libloyalty.so.${version%%.*}" <<<"$deps" ||
+		fail "$1 does not load $libdir/libloyalty.so.${version%%.*}:$deps"
 }
 
 echo "== cmake --install $build_dir --prefix $prefix"
@@ -77,7 +80,8 @@ echo "== CMake: find_package(loyalty CONFIG)"
 LD_LIBRARY_PATH=$libdir check_consumer "$work/cmake/consumer"
 check_loads_installed "$work/cmake/consumer"    # through its RPATH this time
 check_consumer "$work/cmake/consumer_static"
-if ldd "$work/cmake/consumer_static" | grep -q libloyalty; then
+static_deps=$(ldd "$work/cmake/consumer_static")
+if grep -q libloyalty <<<"$static_deps"; then
 	fail "consumer_static loads libloyalty.so"
 fi
 
