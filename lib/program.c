@@ -223,43 +223,91 @@ LOYALTY_API int loyalty_program_add_tier(loyalty_program *p, const char *name, i
 	return rc;
 }
 
+/* The tier getters take the lock: tiers may still be added (before the first enrolment) while
+ * other threads read. Returned strings live as long as the program. */
+
 LOYALTY_API size_t loyalty_program_tier_count(const loyalty_program *p)
 {
-	return p ? p->ntiers : 0;
+	size_t n;
+
+	if (p == NULL)
+		return 0;
+	ly_lock(p);
+	n = p->ntiers;
+	ly_unlock(p);
+	return n;
 }
 
 LOYALTY_API const char *loyalty_program_tier_name(const loyalty_program *p, size_t i)
 {
-	return p && i < p->ntiers ? p->tiers[i].name : NULL;
+	const char *name = NULL;
+
+	if (p == NULL)
+		return NULL;
+	ly_lock(p);
+	if (i < p->ntiers)
+		name = p->tiers[i].name;
+	ly_unlock(p);
+	return name;
 }
 
 LOYALTY_API int64_t loyalty_program_tier_threshold(const loyalty_program *p, size_t i)
 {
-	return p && i < p->ntiers ? p->tiers[i].threshold : -1;
+	int64_t t = -1;
+
+	if (p == NULL)
+		return -1;
+	ly_lock(p);
+	if (i < p->ntiers)
+		t = p->tiers[i].threshold;
+	ly_unlock(p);
+	return t;
 }
 
 static const ly_tier *tier_named(const loyalty_program *p, const char *tier)
 {
-	int i = p && tier ? ly_tier_index(p, tier) : -1;
+	int i = tier ? ly_tier_index(p, tier) : -1;
 	return i >= 0 ? &p->tiers[i] : NULL;
 }
 
 LOYALTY_API int loyalty_program_tier_has_benefit(const loyalty_program *p, const char *tier, const char *benefit)
 {
+	int has;
+
+	if (p == NULL)
+		return 0;
+	ly_lock(p);
 	const ly_tier *t = tier_named(p, tier);
-	return t && benefit && ly_strset_has(&t->benefits, benefit);
+	has = t && benefit && ly_strset_has(&t->benefits, benefit);
+	ly_unlock(p);
+	return has;
 }
 
 LOYALTY_API size_t loyalty_program_tier_benefit_count(const loyalty_program *p, const char *tier)
 {
+	size_t n;
+
+	if (p == NULL)
+		return 0;
+	ly_lock(p);
 	const ly_tier *t = tier_named(p, tier);
-	return t ? t->benefits.count : 0;
+	n = t ? t->benefits.count : 0;
+	ly_unlock(p);
+	return n;
 }
 
 LOYALTY_API const char *loyalty_program_tier_benefit(const loyalty_program *p, const char *tier, size_t j)
 {
+	const char *b = NULL;
+
+	if (p == NULL)
+		return NULL;
+	ly_lock(p);
 	const ly_tier *t = tier_named(p, tier);
-	return t && j < t->benefits.count ? t->benefits.items[j] : NULL;
+	if (t && j < t->benefits.count)
+		b = t->benefits.items[j];
+	ly_unlock(p);
+	return b;
 }
 
 static int reward_index(const loyalty_program *p, const char *id)
