@@ -2,17 +2,24 @@
 #
 #   make deps    install missing Debian build/test packages (as root, or via sudo)
 #   make build   configure and build build/dev (RelWithDebInfo, warnings are errors)
-#   make demo    build, then run every example of examples/c in sorted order
-#   make test    every test suite: test-c (test-python and test-java to come)
+#   make demo    build, then run every example of examples/c in sorted order,
+#                then demo-python
+#   make test    every test suite: test-c, then test-python (test-java to come)
 #   make bench   build, then run the benchmarks of tests/bench (see BENCHMARKS.md)
 #   make clean   remove build/
 #
 #   test-c       build/dev: ctest; build/asan (ASan+UBSan): ctest;
-#                then every unit test of build/dev under valgrind
-#   test-python  placeholder, does nothing yet
+#                then every unit test of build/dev under valgrind; then test-tsan
+#   test-tsan    build/tsan (ThreadSanitizer): ctest for the concurrency test
+#   test-python  a fresh virtual environment in build/venv-test: pip install the
+#                binding (pyproject.toml: SWIG + scikit-build-core) with pytest
+#                and hypothesis, then pytest bindings/python/tests
+#   demo-python  install the binding into build/venv-demo, then run every
+#                example of examples/python in sorted order
 #   test-java    placeholder, does nothing yet
 #
-# Variables: JOBS (parallel jobs, default 2), WERROR (ON/OFF, default ON).
+# Variables: JOBS (parallel jobs, default 2), WERROR (ON/OFF, default ON),
+# PYTHON (the interpreter the virtual environments are made from, default python3).
 # The build directories come from CMakePresets.json.
 
 JOBS   ?= 2
@@ -22,13 +29,19 @@ CTEST  ?= ctest
 
 DEV_DIR  := build/dev
 ASAN_DIR := build/asan
+TSAN_DIR := build/tsan
 
 EXAMPLES := $(sort $(basename $(notdir $(wildcard examples/c/*.c))))
+
+PYTHON       ?= python3
+PY_TEST_VENV := build/venv-test
+PY_DEMO_VENV := build/venv-demo
+PY_EXAMPLES  := $(sort $(wildcard examples/python/*.py))
 
 SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-.PHONY: all deps build demo bench test test-c test-python test-java clean
+.PHONY: all deps build demo demo-python bench test test-c test-tsan test-python test-java clean
 
 all: build
 
@@ -48,11 +61,25 @@ demo: build
 		$(DEV_DIR)/examples/c/$$name || failed="$$failed $$name"; \
 	done; \
 	if [ -n "$$failed" ]; then echo; echo "demo: failed:$$failed" >&2; exit 1; fi
+	@$(MAKE) --no-print-directory demo-python
+
+# The Python examples, against the binding built from this tree.
+demo-python: deps
+	@test -x $(PY_DEMO_VENV)/bin/python || $(PYTHON) -m venv $(PY_DEMO_VENV)
+	$(PY_DEMO_VENV)/bin/python -m pip install --quiet --force-reinstall --no-deps .
+	@failed=""; \
+	if [ -z "$(PY_EXAMPLES)" ]; then echo "demo-python: no examples in examples/python" >&2; exit 1; fi; \
+	for example in $(PY_EXAMPLES); do \
+		echo; \
+		echo "==================== $$example ===================="; \
+		$(PY_DEMO_VENV)/bin/python $$example || failed="$$failed $$example"; \
+	done; \
+	if [ -n "$$failed" ]; then echo; echo "demo-python: failed:$$failed" >&2; exit 1; fi
 
 bench: build
 	@for bench in $(sort $(wildcard $(DEV_DIR)/tests/bench/bench_*)); do $$bench || exit 1; done
 
-test: test-c
+test: test-c test-python
 
 test-c: build
 	$(CTEST) --test-dir $(DEV_DIR) --output-on-failure -j $(JOBS)
@@ -60,10 +87,30 @@ test-c: build
 	$(CMAKE) --build --preset asan -j $(JOBS)
 	$(SANITIZER_ENV) $(CTEST) --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS)
 	bash tests/valgrind.sh $(DEV_DIR)
+	$(MAKE) --no-print-directory test-tsan
 
-# Hooks for the bindings' test suites; `test` will depend on them once they exist.
-test-python:
-	@echo "test-python: no Python tests yet"
+# ThreadSanitizer over the multi-threaded test (the others are single-threaded
+# and would only be slower here); a test that is not found is an error.
+test-tsan: deps
+	$(CMAKE) --preset tsan -DLOYALTY_WERROR=$(WERROR)
+	$(CMAKE) --build --preset tsan -j $(JOBS) --target test_concurrency
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+		$(CTEST) --test-dir $(TSAN_DIR) --output-on-failure --no-tests=error -R concurrency
+
+# A fresh virtual environment each time, so that the binding is built and
+# installed exactly as a user's `pip install .` would. pytest's exit status 5
+# ("no tests collected") is a failure too.
+test-python: deps
+	rm -rf $(PY_TEST_VENV)
+	$(PYTHON) -m venv $(PY_TEST_VENV)
+	$(PY_TEST_VENV)/bin/python -m pip install --quiet . pytest hypothesis
+	@status=0; \
+	$(PY_TEST_VENV)/bin/python -m pytest -p no:cacheprovider bindings/python/tests || status=$$?; \
+	if [ $$status -eq 5 ]; then echo "test-python: pytest collected no tests" >&2; exit 1; fi; \
+	if [ $$status -ne 0 ]; then echo "test-python: pytest failed (exit status $$status)" >&2; fi; \
+	exit $$status
+
+# Hook for the Java test suite; `test` will depend on it once it exists.
 
 test-java:
 	@echo "test-java: no Java tests yet"

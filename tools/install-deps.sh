@@ -3,7 +3,9 @@
 # Only missing packages are installed; nothing happens when all are present.
 set -euo pipefail
 
-packages=(cmake ninja-build gcc pkg-config uuid-dev libmsgpack-dev libcmocka-dev valgrind)
+# python3-venv and python3-dev: the Python binding's virtual environments and
+# extension module (make test-python, make demo-python).
+packages=(cmake ninja-build gcc pkg-config uuid-dev libmsgpack-dev libcmocka-dev valgrind python3-venv python3-dev)
 
 if ! command -v dpkg-query >/dev/null; then
 	echo "deps: not a Debian-based system; install the equivalents of these by hand:" >&2
