@@ -232,7 +232,7 @@ done:
 	ly_txn_release(&t);
 	ly_unlock(p);
 	loyalty_receipt_free(r);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 LOYALTY_API int loyalty_program_record_purchase(loyalty_program *p, const loyalty_purchase *purchase,
@@ -402,7 +402,7 @@ done:
 	ly_purchase_rec_free(rec);
 	ly_txn_release(&t);
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 /* ---- actions, partners, referrers ------------------------------------------------------ */
@@ -491,7 +491,7 @@ done:
 	ly_bytes_free(&req);
 	ly_txn_release(&t);
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 LOYALTY_API int loyalty_program_credit_partner(loyalty_program *p, const char *key, const loyalty_id *customer,
@@ -554,7 +554,7 @@ done:
 	ly_bytes_free(&req);
 	ly_txn_release(&t);
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 LOYALTY_API int loyalty_program_set_referrer(loyalty_program *p, const char *key, const loyalty_id *customer,
@@ -606,5 +606,5 @@ done:
 	ly_bytes_free(&req);
 	ly_txn_release(&t);
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "program_internal.h"
 
 static loyalty_time year_start(const loyalty_program *p, loyalty_time at)
@@ -207,6 +208,11 @@ done:
 	return rc;
 }
 
+static int enc_now(void *e, const void *arg)
+{
+	return ly_encode_rec_maintain(e, *(const loyalty_time *)arg);
+}
+
 LOYALTY_API int loyalty_program_maintain(loyalty_program *p, loyalty_time now, loyalty_maintenance_report *out)
 {
 	static const char fn[] = "loyalty_program_maintain";
@@ -233,12 +239,17 @@ LOYALTY_API int loyalty_program_maintain(loyalty_program *p, loyalty_time now, l
 			goto done;
 		}
 	}
+	if (now != p->last_maintain) {
+		rc = ly_journal_define(p, LY_REC_MAINTAIN, enc_now, &now);
+		if (rc != LOYALTY_OK)
+			goto done;
+	}
 	p->last_maintain = now;
 	if (out)
 		*out = rep;
 done:
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 /* ---- queries ------------------------------------------------------------------------ */
@@ -294,7 +305,7 @@ LOYALTY_API int loyalty_program_progress(const loyalty_program *p, const loyalty
 	}
 done:
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 LOYALTY_API int loyalty_program_points_missing(const loyalty_program *p, const loyalty_id *customer,
@@ -321,5 +332,5 @@ LOYALTY_API int loyalty_program_points_missing(const loyalty_program *p, const l
 	else
 		*out = rw->cost > a->c->available ? rw->cost - a->c->available : 0;
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "program_internal.h"
 #include "strategy_internal.h"
 
@@ -132,8 +133,11 @@ LOYALTY_API void loyalty_program_free(loyalty_program *p)
 	for (size_t i = 0; i < p->npartners; i++)
 		free(p->partners[i].name);
 	free(p->partners);
-	ly_calculator_detach(p->calc);
-	loyalty_calculator_free(p->calc);
+	if (p->calc != NULL) {
+		ly_calculator_detach(p->calc);
+		loyalty_calculator_free(p->calc);
+	}
+	ly_journal_close(p->journal);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
 }
@@ -152,6 +156,44 @@ LOYALTY_API int loyalty_program_options_get(const loyalty_program *p, loyalty_pr
 }
 
 /* ---- definitions ------------------------------------------------------------- */
+
+/* Journal encoders for definition changes (a durable program writes them before applying). */
+static int enc_tier(void *e, const void *arg)
+{
+	return ly_encode_rec_tier(e, arg);
+}
+
+typedef struct reward_arg {
+	const ly_reward *r;
+	const char *min_tier;
+} reward_arg;
+
+static int enc_reward(void *e, const void *arg)
+{
+	const reward_arg *ra = arg;
+	return ly_encode_rec_reward(e, ra->r, ra->min_tier);
+}
+
+typedef struct stock_arg {
+	const char *id;
+	int64_t stock;
+} stock_arg;
+
+static int enc_stock(void *e, const void *arg)
+{
+	const stock_arg *sa = arg;
+	return ly_encode_rec_stock(e, sa->id, sa->stock);
+}
+
+static int enc_action(void *e, const void *arg)
+{
+	return ly_encode_rec_action(e, arg);
+}
+
+static int enc_partner(void *e, const void *arg)
+{
+	return ly_encode_rec_partner(e, arg);
+}
 
 static int check_definable(loyalty_program *p, const char *fn, const char *name)
 {
@@ -212,7 +254,9 @@ LOYALTY_API int loyalty_program_add_tier(loyalty_program *p, const char *name, i
 				p->tiers = tiers;
 		} else {
 			p->tiers = tiers;
-			p->tiers[p->ntiers++] = t;
+			rc = ly_journal_define(p, LY_REC_TIER, enc_tier, &t);
+			if (rc == LOYALTY_OK)
+				p->tiers[p->ntiers++] = t;
 		}
 	}
 	if (rc != LOYALTY_OK) {
@@ -220,7 +264,7 @@ LOYALTY_API int loyalty_program_add_tier(loyalty_program *p, const char *name, i
 		ly_strset_free(&t.benefits);
 	}
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 /* The tier getters take the lock: tiers may still be added (before the first enrolment) while
@@ -366,6 +410,10 @@ LOYALTY_API int loyalty_program_add_reward(loyalty_program *p, const loyalty_rew
 			}
 		}
 	}
+	if (rc == LOYALTY_OK) {
+		reward_arg ra = { &r, def->min_tier };
+		rc = ly_journal_define(p, LY_REC_REWARD, enc_reward, &ra);
+	}
 	if (rc == LOYALTY_OK)
 		p->rewards[p->nrewards++] = r;
 	else {
@@ -373,7 +421,7 @@ LOYALTY_API int loyalty_program_add_reward(loyalty_program *p, const loyalty_rew
 		free(r.name);
 	}
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 LOYALTY_API size_t loyalty_program_reward_count(const loyalty_program *p)
@@ -409,7 +457,7 @@ LOYALTY_API int loyalty_program_reward_at(const loyalty_program *p, size_t i, lo
 		out->stock = r->stock;
 	}
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 LOYALTY_API int loyalty_program_set_reward_stock(loyalty_program *p, const char *reward_id, int64_t stock)
@@ -424,10 +472,14 @@ LOYALTY_API int loyalty_program_set_reward_stock(loyalty_program *p, const char 
 	i = reward_index(p, reward_id);
 	if (i < 0)
 		rc = ly_error(LOYALTY_ENOTFOUND, "loyalty_program_set_reward_stock: no reward '%.64s'", reward_id);
-	else
-		p->rewards[i].stock = stock;
+	else {
+		stock_arg sa = { reward_id, stock };
+		rc = ly_journal_define(p, LY_REC_STOCK, enc_stock, &sa);
+		if (rc == LOYALTY_OK)
+			p->rewards[i].stock = stock;
+	}
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 LOYALTY_API int loyalty_program_add_action(loyalty_program *p, const char *name, loyalty_points points,
@@ -461,12 +513,14 @@ LOYALTY_API int loyalty_program_add_action(loyalty_program *p, const char *name,
 			as[p->nactions].cap_period = cap_count ? cap_period : LOYALTY_PERIOD_NONE;
 			if (as[p->nactions].name == NULL)
 				rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
-			else
+			else if ((rc = ly_journal_define(p, LY_REC_ACTION, enc_action, &as[p->nactions])) == LOYALTY_OK)
 				p->nactions++;
+			else
+				free(as[p->nactions].name);
 		}
 	}
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 LOYALTY_API int loyalty_program_add_partner(loyalty_program *p, const char *name, loyalty_fraction rate)
@@ -495,12 +549,14 @@ LOYALTY_API int loyalty_program_add_partner(loyalty_program *p, const char *name
 			ps[p->npartners].rate = r;
 			if (ps[p->npartners].name == NULL)
 				rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
-			else
+			else if ((rc = ly_journal_define(p, LY_REC_PARTNER, enc_partner, &ps[p->npartners])) == LOYALTY_OK)
 				p->npartners++;
+			else
+				free(ps[p->npartners].name);
 		}
 	}
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 /* ---- customers ---------------------------------------------------------------- */
@@ -629,7 +685,7 @@ LOYALTY_API int loyalty_program_enroll(loyalty_program *p, const char *key, cons
 done:
 	ly_txn_release(&t);
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 static int snapshot(const loyalty_program *p, const ly_account *a, const char *fn, const char *what,
@@ -656,7 +712,7 @@ LOYALTY_API int loyalty_program_get_customer(const loyalty_program *p, const loy
 	ly_lock(p);
 	rc = snapshot(p, p->store->ops->account(p->store, id), "loyalty_program_get_customer", text, out);
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 LOYALTY_API int loyalty_program_find_customer(const loyalty_program *p, const char *external_ref,
@@ -671,7 +727,7 @@ LOYALTY_API int loyalty_program_find_customer(const loyalty_program *p, const ch
 	rc = snapshot(p, external_ref[0] ? p->store->ops->account_by_ref(p->store, external_ref) : NULL,
 	              "loyalty_program_find_customer", external_ref, out);
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 LOYALTY_API size_t loyalty_program_customer_count(const loyalty_program *p)
@@ -713,7 +769,7 @@ LOYALTY_API int loyalty_program_debt(const loyalty_program *p, const loyalty_id 
 	else
 		*out = a->debt;
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 LOYALTY_API int loyalty_program_referral_code(const loyalty_program *p, const loyalty_id *id, char *buf,
@@ -735,7 +791,7 @@ LOYALTY_API int loyalty_program_referral_code(const loyalty_program *p, const lo
 	else
 		memcpy(buf, a->code, LOYALTY_REFERRAL_CODE_LEN + 1);
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 /* ---- the ledger ------------------------------------------------------------------ */
@@ -766,7 +822,7 @@ LOYALTY_API int loyalty_program_entry_at(const loyalty_program *p, size_t i, loy
 	else
 		*out = *e;
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 LOYALTY_API int loyalty_program_customer_entry_count(const loyalty_program *p, const loyalty_id *customer,
@@ -785,7 +841,7 @@ LOYALTY_API int loyalty_program_customer_entry_count(const loyalty_program *p, c
 	else
 		*out = a->nentries;
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 LOYALTY_API int loyalty_program_customer_entry_at(const loyalty_program *p, const loyalty_id *customer, size_t i,
@@ -807,5 +863,5 @@ LOYALTY_API int loyalty_program_customer_entry_at(const loyalty_program *p, cons
 	else
 		*out = *p->store->ops->entry(p->store, a->entries[i]);
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }

@@ -181,9 +181,19 @@ typedef struct ly_store_ops {
 	const ly_idem *(*idem)(ly_store *s, const char *key);
 	size_t (*entry_count)(ly_store *s);
 	const loyalty_entry *(*entry)(ly_store *s, uint64_t seq); /* 1-based */
-	/* make a transaction's changes visible, all or nothing */
-	int (*commit)(ly_store *s, ly_txn *t);
+	/* make a transaction's changes visible, all or nothing, in two steps: prepare makes
+	 * every allocation (and may fail, changing nothing); apply cannot fail. Between the two
+	 * the journal writes the record; abort undoes a prepare. */
+	int (*prepare)(ly_store *s, ly_txn *t);
+	void (*apply)(ly_store *s, ly_txn *t);
+	void (*abort)(ly_store *s, ly_txn *t);
+	/* snapshots: the records of a kind, in canonical order (malloc'd array of borrowed
+	 * pointers, the caller frees the array); restoring idempotency records one by one */
+	int (*list)(ly_store *s, int what, const void ***items, size_t *n);
+	int (*restore_idem)(ly_store *s, ly_idem *r); /* steals r, also on failure */
 } ly_store_ops;
+
+enum { LY_LIST_PURCHASES = 1, LY_LIST_REDEMPTIONS = 2, LY_LIST_IDEM = 3 };
 
 struct ly_store {
 	const ly_store_ops *ops;
@@ -237,7 +247,21 @@ struct loyalty_program {
 	bool sealed;                   /* customers exist: definitions are fixed */
 	loyalty_time last_maintain;
 	ly_store *store;
+	struct ly_journal *journal;    /* NULL for an in-memory program */
+	bool replaying;                /* applying journal records: do not journal them again */
 };
+
+/* journal.c: the write-ahead journal of a durable program */
+typedef struct ly_journal ly_journal;
+/* Append one record (under the program lock); the calling thread then waits for it in ly_durable(). */
+int ly_journal_append(loyalty_program *p, int type, const uint8_t *body, size_t len);
+/* After the program lock is released: wait until this thread's last record is durable. */
+int ly_durable(const loyalty_program *p, int rc);
+void ly_journal_close(ly_journal *j);
+int ly_journal_compact(loyalty_program *p);
+bool ly_journal_wants_compaction(const loyalty_program *p);
+/* Journal a definition change (encoded by @p enc) if the program is durable. */
+int ly_journal_define(loyalty_program *p, int type, int (*enc)(void *e, const void *arg), const void *arg);
 
 /* txn.c */
 void ly_txn_init(ly_txn *t, loyalty_program *p);

@@ -158,7 +158,7 @@ done:
 	ly_bytes_free(&req);
 	ly_txn_release(&t);
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 LOYALTY_API int loyalty_program_cancel_redemption(loyalty_program *p, const char *key,
@@ -244,7 +244,7 @@ done:
 	ly_bytes_free(&req);
 	ly_txn_release(&t);
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 LOYALTY_API int loyalty_program_get_redemption(const loyalty_program *p, const loyalty_id *redemption,
@@ -263,7 +263,7 @@ LOYALTY_API int loyalty_program_get_redemption(const loyalty_program *p, const l
 	else
 		*out = r->r;
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 /* Spend from one customer for a donation, a transfer or a negative adjustment. */
@@ -328,7 +328,7 @@ done:
 	ly_bytes_free(req);
 	ly_txn_release(&t);
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }
 
 LOYALTY_API int loyalty_program_donate(loyalty_program *p, const char *key, const loyalty_id *customer,
@@ -443,5 +443,5 @@ done:
 	ly_bytes_free(&req);
 	ly_txn_release(&t);
 	ly_unlock(p);
-	return rc;
+	return ly_durable(p, rc);
 }

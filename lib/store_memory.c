@@ -27,7 +27,11 @@ typedef struct mem_store {
 	ly_map purchases, redemptions, idem;
 	loyalty_entry *entries;
 	size_t nentries, capentries;
+	slot **fresh; /* prepared homes for new accounts */
+	size_t nfresh;
 } mem_store;
+
+static void abort_prepared(ly_store *base, ly_txn *t);
 
 static void destroy(ly_store *base)
 {
@@ -129,22 +133,24 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 	return LOYALTY_OK;
 }
 
-static int commit(ly_store *base, ly_txn *t)
+static int prepare(ly_store *base, ly_txn *t)
 {
 	mem_store *s = (mem_store *)base;
 	size_t nnew = 0;
-	slot **fresh = NULL;
 	int rc = LOYALTY_OK;
 
-	/* 1. every allocation, nothing visible yet */
+	/* every allocation, nothing visible yet */
 	for (size_t i = 0; i < t->naccounts; i++)
 		nnew += t->accounts[i].is_new;
+	s->fresh = NULL;
+	s->nfresh = 0;
 	if (nnew) {
-		fresh = calloc(nnew, sizeof *fresh);
-		if (fresh == NULL)
+		s->fresh = calloc(nnew, sizeof *s->fresh);
+		if (s->fresh == NULL)
 			return LOYALTY_ENOMEM;
+		s->nfresh = nnew;
 		for (size_t i = 0; i < nnew; i++)
-			if ((fresh[i] = calloc(1, sizeof *fresh[i])) == NULL)
+			if ((s->fresh[i] = calloc(1, sizeof *s->fresh[i])) == NULL)
 				rc = LOYALTY_ENOMEM;
 	}
 	if (rc == LOYALTY_OK)
@@ -163,20 +169,34 @@ static int commit(ly_store *base, ly_txn *t)
 		rc = ly_map_reserve(&s->idem, t->idem ? 1 : 0);
 	if (rc == LOYALTY_OK)
 		rc = grow((void **)&s->entries, &s->capentries, s->nentries + t->nentries, sizeof *s->entries);
-	if (rc != LOYALTY_OK) {
-		for (size_t i = 0; fresh && i < nnew; i++)
-			free(fresh[i]);
-		free(fresh);
-		return rc;
-	}
+	if (rc != LOYALTY_OK)
+		abort_prepared(base, t);
+	return rc;
+}
 
-	/* 2. apply: no step below can fail */
-	nnew = 0;
+static void abort_prepared(ly_store *base, ly_txn *t)
+{
+	mem_store *s = (mem_store *)base;
+
+	(void)t;
+	for (size_t i = 0; i < s->nfresh; i++)
+		free(s->fresh[i]);
+	free(s->fresh);
+	s->fresh = NULL;
+	s->nfresh = 0;
+}
+
+static void apply(ly_store *base, ly_txn *t)
+{
+	mem_store *s = (mem_store *)base;
+	size_t nnew = 0;
+
+	/* no step below can fail */
 	for (size_t i = 0; i < t->naccounts; i++) {
 		ly_account *a = t->accounts[i].work;
 		slot *sl;
 		if (t->accounts[i].is_new) {
-			sl = fresh[nnew++];
+			sl = s->fresh[nnew++];
 			sl->a = a;
 			sl->id = a->c->id;
 			strcpy(sl->ref, a->c->external_ref);
@@ -194,7 +214,9 @@ static int commit(ly_store *base, ly_txn *t)
 		t->accounts[i].work = NULL;
 	}
 	t->naccounts = 0;
-	free(fresh);
+	free(s->fresh);
+	s->fresh = NULL;
+	s->nfresh = 0;
 	for (size_t i = 0; i < t->npurchases; i++) {
 		ly_purchase_rec *r = t->purchases[i];
 		ly_purchase_rec_free(ly_map_put(&s->purchases, r->key, strlen(r->key), r));
@@ -215,12 +237,60 @@ static int commit(ly_store *base, ly_txn *t)
 		memcpy(s->entries + s->nentries, t->entries, t->nentries * sizeof *t->entries);
 	s->nentries += t->nentries;
 	t->nentries = 0;
+}
+
+static int cmp_purchase(const void *x, const void *y)
+{
+	return strcmp((*(const ly_purchase_rec *const *)x)->key, (*(const ly_purchase_rec *const *)y)->key);
+}
+
+static int cmp_redemption(const void *x, const void *y)
+{
+	return memcmp((*(const ly_redemption_rec *const *)x)->r.id.bytes,
+	              (*(const ly_redemption_rec *const *)y)->r.id.bytes, 16);
+}
+
+static int cmp_idem(const void *x, const void *y)
+{
+	return strcmp((*(const ly_idem *const *)x)->key, (*(const ly_idem *const *)y)->key);
+}
+
+static int list(ly_store *base, int what, const void ***items, size_t *n)
+{
+	mem_store *s = (mem_store *)base;
+	const ly_map *m = what == LY_LIST_PURCHASES ? &s->purchases : what == LY_LIST_REDEMPTIONS ? &s->redemptions
+	                                                                                          : &s->idem;
+	const void **arr = malloc((m->count ? m->count : 1) * sizeof *arr);
+	size_t k = 0;
+
+	if (arr == NULL)
+		return LOYALTY_ENOMEM;
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slots[i].hash)
+			arr[k++] = m->slots[i].value;
+	if (k > 1)
+		qsort(arr, k, sizeof *arr,
+		      what == LY_LIST_PURCHASES ? cmp_purchase : what == LY_LIST_REDEMPTIONS ? cmp_redemption : cmp_idem);
+	*items = arr;
+	*n = k;
+	return LOYALTY_OK;
+}
+
+static int restore_idem(ly_store *base, ly_idem *r)
+{
+	mem_store *s = (mem_store *)base;
+
+	if (ly_map_reserve(&s->idem, 1) != LOYALTY_OK) {
+		ly_idem_free(r);
+		return LOYALTY_ENOMEM;
+	}
+	ly_idem_free(ly_map_put(&s->idem, r->key, strlen(r->key), r));
 	return LOYALTY_OK;
 }
 
 static const ly_store_ops memory_ops = {
-	destroy, account, account_by_ref, account_by_code, account_count, account_at,
-	purchase, redemption, idem, entry_count, entry, commit,
+	destroy, account, account_by_ref, account_by_code, account_count, account_at, purchase, redemption,
+	idem, entry_count, entry, prepare, apply, abort_prepared, list, restore_idem,
 };
 
 int ly_store_memory_new(ly_store **out)

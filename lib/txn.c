@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "program_internal.h"
 
 void ly_lock(const loyalty_program *p)
@@ -239,13 +240,33 @@ int ly_txn_set_stock(ly_txn *t, size_t reward, int64_t stock)
 
 int ly_txn_commit(ly_txn *t)
 {
-	int rc = t->p->store->ops->commit(t->p->store, t);
+	loyalty_program *p = t->p;
+	int rc = p->store->ops->prepare(p->store, t);
 
 	if (rc != LOYALTY_OK)
 		return ly_error(rc, "commit failed: %s", loyalty_strerror(rc));
+	if (p->journal != NULL && !p->replaying) {
+		/* the record is written before anything becomes visible */
+		ly_enc e;
+		ly_enc_init(&e);
+		rc = ly_encode_txn(&e, t);
+		if (rc == LOYALTY_OK)
+			rc = ly_journal_append(p, LY_REC_TXN, e.data, e.len);
+		else
+			rc = ly_error(LOYALTY_ENOMEM, "commit: out of memory encoding the journal record");
+		ly_enc_free(&e);
+		if (rc != LOYALTY_OK) {
+			p->store->ops->abort(p->store, t);
+			return rc;
+		}
+	}
+	p->store->ops->apply(p->store, t);
 	for (size_t i = 0; i < t->nstock; i++)
 		t->p->rewards[t->stock[i].reward].stock = t->stock[i].stock;
 	t->nstock = 0;
+	/* compaction failing does not undo the commit: the journal still holds it */
+	if (!p->replaying && ly_journal_wants_compaction(p))
+		(void)ly_journal_compact(p);
 	return LOYALTY_OK;
 }
 

@@ -20,6 +20,7 @@
 #include "loyalty/calculator.h"
 #include "loyalty/ledger.h"
 #include "loyalty/program.h"
+#include "loyalty/journal.h"
 
 LOYALTY_BEGIN_DECLS
 
