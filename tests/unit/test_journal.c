@@ -452,7 +452,7 @@ static void test_truncation_at_every_offset_of_the_last_records(void **state)
 		loyalty_program_free(p);
 	}
 	/* cut at every byte of the last two records: the state is the last complete boundary's */
-	for (size_t cut = ends[nends - 3]; cut <= len; cut++) {
+	for (size_t cut = ends[nends - 3]; cut <= len; cut += UNDER_VALGRIND() ? 13 : 1) {
 		loyalty_recovery_info info;
 		size_t complete = 0, n;
 		uint8_t *got;
@@ -676,7 +676,7 @@ static void test_replay_is_deterministic_on_a_long_random_history(void **state)
 	assert_ok(loyalty_program_add_tier(p, "gold", 200000, NULL, 0));
 	for (unsigned i = 1; i <= 30; i++)
 		assert_ok(enrol(p, i));
-	for (int step = 0; step < 3000; step++) {
+	for (int step = 0; step < (UNDER_VALGRIND() ? 600 : 3000); step++) {
 		unsigned who = (unsigned)torture_range(&rng, 1, 30);
 		loyalty_id id = cust_id(who), other = cust_id((unsigned)torture_range(&rng, 1, 30));
 		int op = (int)torture_range(&rng, 0, 9);
@@ -692,7 +692,7 @@ static void test_replay_is_deterministic_on_a_long_random_history(void **state)
 			loyalty_program_adjust(p, key, &id, torture_range(&rng, 1, 9), "test", t, NULL);
 		else if (op == 8)
 			loyalty_program_maintain(p, t, NULL);
-		else if (step == 1500)
+		else if (step == (UNDER_VALGRIND() ? 300 : 1500))
 			assert_ok(loyalty_program_snapshot(p));
 	}
 	{
@@ -878,8 +878,12 @@ static void crash_test(loyalty_sync_policy sync, int rounds)
 			crash_child(dir, sync, fds[1]);
 		}
 		close(fds[1]);
+		/* odd rounds: kill at a random moment from the start (during open, enrolment, ...);
+		 * even rounds: after the first acknowledged purchase, at a random moment of the writing */
+		if (round % 2 == 0 && read(fds[0], &got, sizeof got) == sizeof got)
+			last = got;
 		ts.tv_sec = 0;
-		ts.tv_nsec = (long)torture_range(&rng, 1, 15) * 1000000L;
+		ts.tv_nsec = (long)torture_range(&rng, 0, 15) * 1000000L + (long)torture_range(&rng, 0, 999) * 1000L;
 		nanosleep(&ts, NULL);
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
@@ -931,7 +935,7 @@ static void crash_test(loyalty_sync_policy sync, int rounds)
 	}
 	print_message("crash test (%s): %d kills, %ld acknowledged purchases checked, %ld rounds with some\n",
 	              sync == LOYALTY_SYNC_ALWAYS ? "always" : "batch", rounds, total_acked, rounds_with_acks);
-	assert_true(rounds_with_acks > rounds / 2);
+	assert_true(rounds_with_acks >= rounds / 2);
 }
 
 static void test_crash_with_sync_always(void **state)
