@@ -268,6 +268,23 @@ int ly_acct_credit(loyalty_program *p, ly_account *a, uint64_t bucket_id, loyalt
 	b.amount = rest;
 	b.matures_at = 0;
 	b.expires_at = expires_at ? expires_at : ly_expiry_for(p, at);
+	/* points that expire together are one bucket: the account stays small however many
+	 * purchases it has (never-expiring points are all one bucket) */
+	for (size_t i = 0; i < a->nbuckets; i++) {
+		ly_bucket *o = &a->buckets[i];
+		/* under inactivity expiry, points that arrived after the last activity expire dated when
+		 * they arrived: only points from before it share a bucket */
+		if (p->opts.expiry == LOYALTY_EXPIRY_INACTIVITY &&
+		    (b.earned_at > a->last_activity || o->earned_at > a->last_activity))
+			continue;
+		if (o->matures_at == 0 && o->expires_at == b.expires_at) {
+			if (!ly_add64(o->amount, b.amount, &o->amount))
+				return ly_error(LOYALTY_ERANGE, "bucket overflows int64");
+			if (b.earned_at < o->earned_at)
+				o->earned_at = b.earned_at;
+			return LOYALTY_OK;
+		}
+	}
 	return add_bucket(a, b);
 }
 
