@@ -8,22 +8,24 @@
  *   <lang>/prelude.i   hooks the shared files rely on (see swig/common.i):
  *                      %loyalty_fallible_begin/_end (raise on a failed call),
  *                      LOYALTY_SWIG_BUSY_BEGIN/END, LOYALTY_SWIG_UNBLOCK_BEGIN/END,
+ *                      LOYALTY_SWIG_UNBLOCK_ALWAYS_BEGIN/END (program calls),
  *                      LOYALTY_SWIG_CHECK_IDLE, and the typemaps for
- *                      loyalty_fraction and const loyalty_id *;
+ *                      loyalty_fraction, const loyalty_id * and a handle
+ *                      parameter named taken_on_success;
  *   <lang>/<lang>.i    what only that language has (Python: custom strategies
- *                      as callables, the batch call), included before the
- *                      domain files.
+ *                      as callables, the batch calls, the ledger in chunks),
+ *                      included before the domain files.
  *
  * Only what is declared here is wrapped: the headers are #included for the
  * compiler, never %included, so a new C function reaches no language until it
  * is listed in a domain file.
  *
- * Adding a handle (program, ledger entry, redemption): in a new
- * swig/<domain>.i, write the C helper code (%{ %}) first, then
- * %loyalty_handle(Program, loyalty_program, loyalty_program_free), then
- * %extend loyalty_swig_Program with a constructor and methods between
- * %loyalty_fallible_begin and %loyalty_fallible_end (methods that can fail)
- * or outside them (getters that cannot); %include the file below.
+ * Adding a handle: in a new swig/<domain>.i, write the C helper code (%{ %})
+ * first, then %loyalty_handle(NAME, TYPE, FREE) (or %loyalty_value for a
+ * struct returned by value), then %extend loyalty_swig_NAME with a
+ * constructor and methods between %loyalty_fallible_begin and
+ * %loyalty_fallible_end (methods that can fail) or outside them (getters
+ * that cannot); %include the file below. swig/program.i is the example.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -60,3 +62,12 @@
 %include "swig/params.i"
 %include "swig/receipt.i"
 %include "swig/calculator.i"
+%include "swig/ledger.i"
+%include "swig/program.i"
+
+/* Java additions that use the domain types, so they come after them:
+ * durable programs (include/loyalty/journal.h), wrapped in Java until a shared
+ * swig/ file covers them. */
+#if defined(SWIGJAVA)
+%include "java/durable.i"
+#endif

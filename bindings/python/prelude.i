@@ -12,6 +12,11 @@
  *    only hand the GIL back and forth (%nothreadallow in spirit, decided per
  *    calculator). The trampoline takes the GIL with PyGILState_Ensure either
  *    way, and so does the destructor of a strategy.
+ *  - Every call on a program releases the GIL unconditionally
+ *    (LOYALTY_SWIG_UNBLOCK_ALWAYS_BEGIN/END, through
+ *    LOYALTY_SWIG_PROGRAM_BEGIN/END): the program holds its mutex while a
+ *    custom strategy runs and takes the GIL, so a thread that waited for the
+ *    mutex with the GIL held would deadlock with it.
  *  - The handles a computation reads are marked busy (a list on the C
  *    stacks, guarded by the GIL): a mutator called on one meanwhile, from
  *    another thread or from inside a custom strategy, raises StateError
@@ -91,6 +96,14 @@ static int loyalty_py_calls_python(const loyalty_calculator *c)
 #define LOYALTY_SWIG_UNBLOCK_END \
 		if (unblock_ != NULL) \
 			PyEval_RestoreThread(unblock_); \
+	}
+
+/* Program calls: always (see above). */
+#define LOYALTY_SWIG_UNBLOCK_ALWAYS_BEGIN \
+	{ \
+		PyThreadState *always_ = PyEval_SaveThread();
+#define LOYALTY_SWIG_UNBLOCK_ALWAYS_END \
+		PyEval_RestoreThread(always_); \
 	}
 
 /* ---- exceptions ----------------------------------------------------------- */
@@ -223,6 +236,16 @@ static void loyalty_py_raise(int rc)
 
 %typemap(out) loyalty_fraction {
 	$result = Py_BuildValue("(LL)", (long long)$1.num, (long long)$1.den);
+}
+
+/* A handle the call takes over on success (swig/common.i): the proxy stops
+ * owning it once the call has succeeded. An argout typemap runs only when
+ * the wrapper did not fail, so a failed call leaves the proxy the owner. */
+%typemap(argout) SWIGTYPE *taken_on_success {
+	{
+		void *taken_ = NULL;
+		SWIG_ConvertPtr($input, &taken_, $1_descriptor, SWIG_POINTER_DISOWN);
+	}
 }
 
 /* An id is 16 bytes (uuid.UUID.bytes); None passes NULL. */

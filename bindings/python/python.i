@@ -1,5 +1,6 @@
 /*
- * Python only: custom strategies as Python callables, and the batch call.
+ * Python only: custom strategies as Python callables, the batch calls
+ * (compute_many, record_purchases) and the ledger read in chunks.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -203,6 +204,168 @@ done:
 	return list;
 }
 %}
+
+%{
+/* ---- the program: the batch of purchases, the ledger in chunks ------------------- */
+
+/* Record purchases[i] in order, each as record_purchase would, with the GIL
+ * released once for the whole batch (the program takes its lock once per
+ * purchase, so readers interleave). One failure stops nothing. Returns a list
+ * with, for each purchase, a receipt handle or a (status, message, exception)
+ * tuple: the exception is the one a custom strategy raised (status
+ * LOYALTY_EUSER), else None.
+ *
+ * It calls loyalty_program_record_purchase per purchase rather than
+ * loyalty_program_record_purchases: the C batch keeps only the last
+ * failure's message, and each failed purchase deserves its own. */
+static PyObject *loyalty_py_record_purchases(loyalty_program *p, PyObject *purchases)
+{
+	PyObject *seq, *list = NULL;
+	const void **handles = NULL;
+	loyalty_receipt **receipts = NULL;
+	PyObject **raised = NULL;
+	char **messages = NULL;
+	int *status = NULL;
+	Py_ssize_t n;
+
+	seq = PySequence_Fast(purchases, "record_purchases: purchases must be a sequence");
+	if (seq == NULL)
+		return NULL;
+	n = PySequence_Fast_GET_SIZE(seq);
+	handles = PyMem_Calloc((size_t)n + 1, sizeof *handles);
+	receipts = PyMem_Calloc((size_t)n + 1, sizeof *receipts);
+	raised = PyMem_Calloc((size_t)n + 1, sizeof *raised);
+	messages = PyMem_Calloc((size_t)n + 1, sizeof *messages);
+	status = PyMem_Calloc((size_t)n + 1, sizeof *status);
+	if (handles == NULL || receipts == NULL || raised == NULL || messages == NULL || status == NULL) {
+		PyErr_NoMemory();
+		goto done;
+	}
+	for (Py_ssize_t i = 0; i < n; i++) {
+		void *h = NULL;
+		if (!SWIG_IsOK(SWIG_ConvertPtr(PySequence_Fast_GET_ITEM(seq, i), &h, SWIGTYPE_p_loyalty_swig_Purchase, 0)) ||
+		    h == NULL) {
+			PyErr_Format(PyExc_TypeError, "record_purchases: item %zd is not a Purchase handle", i);
+			goto done;
+		}
+		handles[i] = h;
+	}
+
+	LOYALTY_SWIG_BUSY_BEGIN(handles, (size_t)n)
+	LOYALTY_SWIG_PROGRAM_BEGIN(p)
+	for (Py_ssize_t i = 0; i < n; i++) {
+		status[i] = loyalty_program_record_purchase(p, handles[i], &receipts[i]);
+		if (status[i] < 0) {
+			const char *m = loyalty_last_error();
+			size_t len = strlen(m);
+			messages[i] = malloc(len + 1); /* raw malloc: no GIL here */
+			if (messages[i] != NULL)
+				memcpy(messages[i], m, len + 1);
+			if (status[i] == LOYALTY_EUSER) { /* the strategy's exception (a reference moved, not counted) */
+				raised[i] = loyalty_py_pending;
+				loyalty_py_pending = NULL;
+			}
+		}
+	}
+	LOYALTY_SWIG_PROGRAM_END
+	LOYALTY_SWIG_BUSY_END
+	if (loyalty_swig_rc < 0)
+		goto done; /* re-entered from a custom strategy: nothing ran */
+
+	list = PyList_New(n);
+	for (Py_ssize_t i = 0; list != NULL && i < n; i++) {
+		PyObject *item;
+		if (status[i] >= 0) {
+			item = SWIG_NewPointerObj(receipts[i], SWIGTYPE_p_loyalty_swig_Receipt, SWIG_POINTER_OWN);
+			if (item != NULL)
+				receipts[i] = NULL; /* owned by the Python object now */
+		} else {
+			item = Py_BuildValue("(iNO)", status[i],
+			                     loyalty_py_text(messages[i] != NULL ? messages[i] : loyalty_strerror(status[i])),
+			                     raised[i] != NULL ? raised[i] : Py_None);
+		}
+		if (item == NULL) {
+			Py_CLEAR(list);
+			break;
+		}
+		PyList_SET_ITEM(list, i, item);
+	}
+
+done:
+	for (Py_ssize_t i = 0; handles != NULL && i < n; i++) {
+		if (receipts != NULL)
+			loyalty_receipt_free(receipts[i]);
+		if (raised != NULL)
+			Py_XDECREF(raised[i]);
+		if (messages != NULL)
+			free(messages[i]);
+	}
+	PyMem_Free(handles);
+	PyMem_Free(receipts);
+	PyMem_Free(raised);
+	PyMem_Free(messages);
+	PyMem_Free(status);
+	Py_DECREF(seq);
+	return list;
+}
+
+/* Up to @p max entries from index @p start of the ledger (customer NULL) or
+ * of a customer's, as tuples (seq, id, customer_id, kind, points, pending,
+ * debt, available_after, pending_after, at, key, ref, memo), copied in one
+ * crossing with the GIL released; fewer at the end of the ledger. */
+static PyObject *loyalty_py_entries(const loyalty_program *p, const loyalty_id *customer, size_t start, size_t max)
+{
+	loyalty_entry *e;
+	PyObject *list = NULL;
+	size_t got = 0;
+	int rc = LOYALTY_OK;
+
+	if (max > 4096)
+		max = 4096;
+	e = PyMem_Malloc((max + 1) * sizeof *e);
+	if (e == NULL)
+		return PyErr_NoMemory();
+	LOYALTY_SWIG_PROGRAM_BEGIN(p)
+	for (; got < max; got++) {
+		rc = customer != NULL ? loyalty_program_customer_entry_at(p, customer, start + got, &e[got])
+		                      : loyalty_program_entry_at(p, start + got, &e[got]);
+		if (rc != LOYALTY_OK)
+			break;
+	}
+	LOYALTY_SWIG_PROGRAM_END
+	if (loyalty_swig_rc == LOYALTY_OK && rc != LOYALTY_OK && rc != LOYALTY_ERANGE)
+		loyalty_swig_status(rc); /* an unknown customer */
+	if (loyalty_swig_rc == LOYALTY_OK)
+		list = PyList_New((Py_ssize_t)got);
+	for (size_t i = 0; list != NULL && i < got; i++) {
+		PyObject *t = Py_BuildValue("(Ky#y#iLLLLLLNNN)", (unsigned long long)e[i].seq,
+		                            (const char *)e[i].id.bytes, (Py_ssize_t)16,
+		                            (const char *)e[i].customer_id.bytes, (Py_ssize_t)16, (int)e[i].kind,
+		                            (long long)e[i].points, (long long)e[i].pending, (long long)e[i].debt,
+		                            (long long)e[i].available_after, (long long)e[i].pending_after,
+		                            (long long)e[i].at, loyalty_py_text(e[i].key), loyalty_py_text(e[i].ref),
+		                            loyalty_py_text(e[i].memo));
+		if (t == NULL) {
+			Py_CLEAR(list);
+			break;
+		}
+		PyList_SET_ITEM(list, (Py_ssize_t)i, t);
+	}
+	PyMem_Free(e);
+	return list;
+}
+%}
+
+%loyalty_fallible_begin
+%extend loyalty_swig_Program {
+	/* A list with a receipt or a (status, message, exception-or-None) tuple per purchase. */
+	PyObject *record_purchases(PyObject *purchases) { return loyalty_py_record_purchases($self, purchases); }
+	/* Up to max entries as tuples, from index start; customer None: the whole ledger. */
+	PyObject *entries(const loyalty_id *customer, size_t start, size_t max) const {
+		return loyalty_py_entries($self, customer, start, max);
+	}
+}
+%loyalty_fallible_end
 
 %loyalty_fallible_begin
 %extend loyalty_swig_Calculator {

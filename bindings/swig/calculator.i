@@ -90,7 +90,12 @@ static loyalty_receipt *loyalty_swig_compute(const loyalty_calculator *c, const 
 /* ---- cannot fail ------------------------------------------------------------- */
 
 %extend loyalty_swig_Calculator {
-	const char *currency() const { return loyalty_swig_calculator_options($self).currency; }
+	/* copied out: the options struct is a temporary, its array dies with the expression */
+	const char *currency() const {
+		static _Thread_local loyalty_calculator_options o;
+		o = loyalty_swig_calculator_options($self);
+		return o.currency;
+	}
 	int rounding() const { return (int)loyalty_swig_calculator_options($self).rounding; }
 	int utc_offset_minutes() const { return loyalty_swig_calculator_options($self).utc_offset_minutes; }
 	int stacking() const { return (int)loyalty_swig_calculator_options($self).stacking; }

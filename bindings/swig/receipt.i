@@ -1,6 +1,7 @@
 /*
  * The receipt (loyalty/receipt.h): an immutable value that outlives the
- * calculator, customer and purchase it came from. Lines are read field by
+ * calculator, customer and purchase it came from (and the program that
+ * recorded it, which fills credited, capped, pending_until and entry_seq). Lines are read field by
  * field (line_strategy(i), ...): the C struct borrows its strings.
  *
  * SPDX-License-Identifier: MIT
@@ -75,4 +76,10 @@ static char *loyalty_swig_receipt_format(const loyalty_receipt *r)
 	const char *currency() const { return loyalty_receipt_currency($self); }
 	const loyalty_id *customer_id() const { return loyalty_receipt_customer_id($self); }
 	size_t line_count() const { return loyalty_receipt_line_count($self); }
+	/* filled when a program recorded the purchase (loyalty_program_record_purchase) */
+	int recorded() const { return loyalty_receipt_recorded($self); }
+	int64_t credited() const { return loyalty_receipt_credited($self); }
+	int64_t capped() const { return loyalty_receipt_capped($self); }
+	int64_t pending_until() const { return loyalty_receipt_pending_until($self); }
+	uint64_t entry_seq() const { return loyalty_receipt_entry_seq($self); }
 }

@@ -10,6 +10,9 @@
 >>> calc.compute(ada, order).points
 9
 
+A :class:`loyalty.Program` takes the calculator over and keeps customers,
+their points and tiers over time, rewards and the ledger.
+
 Failures raise subclasses of :class:`loyalty.LoyaltyError`; see
 :mod:`loyalty.errors`. Times are aware datetimes (naive means UTC) or int
 milliseconds, money is int minor units or an exact Decimal, points and rates
@@ -37,7 +40,7 @@ from ._convert import (
     to_ms,
     to_pair as _to_pair,
 )
-from ._enums import Role, Rounding, Stacking
+from ._enums import EntryKind, Expiry, Period, RefundPolicy, Role, Rounding, Stacking, TierMetric, TierWindow
 from .calculator import Calculator, CustomStrategy, StrategyInfo, StrategyInput, strategy_kinds
 from .customer import Birthday, Customer, CustomerView
 from .errors import (
@@ -54,6 +57,19 @@ from .errors import (
     OutOfRange,
     StateError,
     UserCallbackError,
+)
+from .ledger import Entry, Ledger
+from .program import (
+    MaintenanceReport,
+    Program,
+    ProgramOptions,
+    Progress,
+    Redemption,
+    RefundResult,
+    Reward,
+    Rewards,
+    Tier,
+    Tiers,
 )
 from .purchase import LineItem, Purchase, PurchaseView, minor_digits
 from .receipt import Receipt, ReceiptLine
@@ -107,28 +123,46 @@ __all__ = [
     "Customer",
     "CustomerView",
     "DuplicateKey",
+    "Entry",
+    "EntryKind",
+    "Expiry",
     "FractionLike",
     "IdLike",
     "InsufficientPoints",
     "InvalidArgument",
+    "Ledger",
     "LineItem",
     "LoyaltyError",
     "LoyaltyIOError",
+    "MaintenanceReport",
     "MoneyLike",
     "NotFound",
     "OutOfMemory",
     "OutOfRange",
     "ParamsLike",
+    "Period",
+    "Program",
+    "ProgramOptions",
+    "Progress",
     "Purchase",
     "PurchaseView",
     "Receipt",
     "ReceiptLine",
+    "Redemption",
+    "RefundPolicy",
+    "RefundResult",
+    "Reward",
+    "Rewards",
     "Role",
     "Rounding",
     "Stacking",
     "StateError",
     "StrategyInfo",
     "StrategyInput",
+    "Tier",
+    "TierMetric",
+    "TierWindow",
+    "Tiers",
     "TimeLike",
     "UserCallbackError",
     "from_ms",

@@ -160,9 +160,14 @@ class Calculator(Handle):
     ``compute`` releases the GIL unless the calculator has custom (Python)
     strategies. Changing a calculator, customer or purchase while a
     computation reads it raises StateError.
+
+    A :class:`~loyalty.Program` created around the calculator takes it over:
+    from then on the calculator is the program's (``attached``), it cannot
+    change (StateError), it is freed with the program and closing the
+    program closes it. It can still be read, and compute previews.
     """
 
-    __slots__ = ()
+    __slots__ = ("_program",)
 
     def __init__(
         self,
@@ -180,6 +185,23 @@ class Calculator(Handle):
                 Stacking.of(stacking).code,
             )
         )
+        #: the SWIG handle of the program that owns the C calculator: it keeps
+        #: the program (and so the calculator) alive while this object is used
+        self._program: Optional[Any] = None
+
+    @property
+    def attached(self) -> bool:
+        """Whether a Program has taken the calculator over (it can no longer change)."""
+        return self._program is not None
+
+    def _attach(self, program_handle: Any) -> None:
+        self._program = program_handle
+
+    def close(self) -> None:
+        """Release the C calculator, or, when a program owns it, only this
+        object's hold on it (the program frees it)."""
+        self._h = None
+        self._program = None
 
     # ---- options ------------------------------------------------------------
 
@@ -280,9 +302,10 @@ class Calculator(Handle):
         offset = self.utc_offset
         sign = "+" if offset >= 0 else "-"
         names = ", ".join(s.name for s in self)
+        owner = ", in a program" if self.attached else ""
         return (
             f"<Calculator {self.currency} {self.rounding} UTC{sign}{abs(offset) // 60:02d}:{abs(offset) % 60:02d} "
-            f"{self.stacking} [{names}]>"
+            f"{self.stacking} [{names}]{owner}>"
         )
 
     # ---- computing ----------------------------------------------------------

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import uuid as _uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Iterator, Optional, Tuple, Union, overload
 
-from ._convert import from_pair, to_decimal
+from ._convert import from_ms, from_pair, to_decimal
 from ._enums import Role, Rounding
 from ._handle import Handle
 from .purchase import minor_digits
@@ -30,7 +31,10 @@ class ReceiptLine:
 
 class Receipt(Handle):
     """An immutable receipt. It holds copies of everything it reports, so it
-    stays valid after its calculator, customer and purchase are gone.
+    stays valid after its calculator, customer and purchase (and the program
+    that recorded it) are gone. A receipt from ``Program.record_purchase``
+    also says what the program did: ``credited``, ``capped``,
+    ``pending_until`` and ``entry_seq``.
 
     Lines are in pipeline order: iterate, index by position, or look one up
     by strategy name (``receipt["welcome"]``). ``str(receipt)`` is the
@@ -96,6 +100,44 @@ class Receipt(Handle):
     def customer_id(self) -> _uuid.UUID:
         return _uuid.UUID(bytes=self._handle().customer_id())
 
+    # ---- filled when a program recorded the purchase ----------------------
+
+    @property
+    def recorded(self) -> bool:
+        """Whether a program recorded the purchase (``Program.record_purchase``);
+        False for a receipt the calculator computed alone."""
+        return bool(self._handle().recorded())
+
+    @property
+    def credited(self) -> int:
+        """Points credited to the customer: ``points`` less what the program's
+        caps removed (``points`` itself for a receipt not recorded)."""
+        return self._handle().credited()
+
+    @property
+    def capped(self) -> int:
+        """Points the program's earning caps removed (0 when none applied)."""
+        return self._handle().capped()
+
+    @property
+    def pending_until(self) -> Optional[_dt.datetime]:
+        """When the credited points become available, or None when they were
+        available at once (or nothing was credited)."""
+        ms = self._handle().pending_until()
+        return from_ms(ms) if ms else None
+
+    @property
+    def pending_until_ms(self) -> Optional[int]:
+        ms = self._handle().pending_until()
+        return ms if ms else None
+
+    @property
+    def entry_seq(self) -> Optional[int]:
+        """The seq of the EARN ledger entry; None when nothing was credited or
+        the receipt was not recorded by a program."""
+        seq = self._handle().entry_seq()
+        return seq if seq else None
+
     @property
     def lines(self) -> Tuple[ReceiptLine, ...]:
         if self._lines is None:
@@ -142,7 +184,19 @@ class Receipt(Handle):
     def __repr__(self) -> str:
         if self._h is None:
             return "<Receipt (closed)>"
-        return f"<Receipt {self.purchase_key}: {self.points} points (exact {self.exact_points}), {len(self)} lines>"
+        recorded = ""
+        if self.recorded:
+            recorded = f", credited {self.credited}"
+            if self.capped:
+                recorded += f" (capped by {self.capped})"
+            if self.pending_until_ms is not None:
+                recorded += f", held until {self.pending_until.isoformat()}"  # type: ignore[union-attr]
+            if self.entry_seq is not None:
+                recorded += f", entry #{self.entry_seq}"
+        return (
+            f"<Receipt {self.purchase_key}: {self.points} points (exact {self.exact_points}), "
+            f"{len(self)} lines{recorded}>"
+        )
 
     def copy(self) -> "Receipt":
         return Receipt(self._handle().clone())
