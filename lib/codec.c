@@ -5,10 +5,14 @@
  * ---- The format (schema version 1) ------------------------------------------
  *
  * Every value is a msgpack map whose first key is "v" (LY_CODEC_VERSION),
- * then its fields, always all of them, in the order listed here. A nested
- * value that has its own encoder (a customer in an account, an entry in an
- * idempotency record, ...) is written whole, with its own "v"; the parts of a
- * value (a line item, a bucket, a tier) are maps without "v". Types:
+ * then its fields, always all of them, in the order listed here. The field
+ * names below are what messages say; on the wire each has a short key of 1..3
+ * bytes (the table key_names[] below: "j" for joined, "c" for customer, ...),
+ * because a snapshot holds the whole ledger: with the names as keys, keys
+ * were half the bytes of every value. A nested value that has its own
+ * encoder (a customer in an account, an entry in an idempotency record, ...)
+ * is written whole, with its own "v"; the parts of a value (a line item, a
+ * bucket, a tier) are maps without "v". Types:
  *   id      bin 16 (a loyalty_id; "nil" below means all zero)
  *   str     msgpack str (UTF-8), never containing a NUL byte
  *   int     msgpack integer in its smallest form (msgpack_pack_int64/uint64)
@@ -80,8 +84,19 @@
  * needs them. Values are rebuilt through the same checks as the API where
  * one exists (customer setters, loyalty_purchase_add_item, a scratch
  * calculator for strategies), so a decoded object is one the API could have
- * made. Errors: LOYALTY_ECORRUPT, "corrupt at offset N: path.field: what", N
- * counted from the start of the ly_dec's data.
+ * made. Text fields follow the API's rules (identifiers, tokens, UTF-8
+ * text); the fields the library fills with snprintf into fixed buffers (an
+ * entry's ref and memo, a receipt line's detail) only exclude NUL and control
+ * bytes, since truncation may cut a UTF-8 sequence. Definitions are checked
+ * as loyalty_program_new and the add_* calls would (thresholds increasing,
+ * names unique, min_tier an index of the tiers before it, options
+ * consistent), strategies by adding them to a scratch calculator, whose
+ * canonical parameters must equal the stored ones. A transaction is checked
+ * against the program it is decoded for (ly_decode_txn). Errors:
+ * LOYALTY_ECORRUPT, "corrupt at offset N: path.field: what", N counted from
+ * the start of the ly_dec's data (for a record's body: of the record), e.g.
+ * "corrupt at offset 1018: txn.entries[0].seq: 1, but the ledger's next
+ * entry is 3". After a failure d->off is unspecified and nothing is returned.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -271,38 +286,38 @@ static void put_customer(wr *w, const loyalty_customer *c)
 {
 	w_head(w, CUSTOMER_FIELDS);
 	f_id(w, "id", &c->id);
-	f_str(w, "ref", c->external_ref);
-	f_str(w, "name", c->name);
-	f_str(w, "email", c->email);
-	f_str(w, "tier", c->tier);
-	f_i64(w, "bmonth", c->birth_month);
-	f_i64(w, "bday", c->birth_day);
-	f_i64(w, "joined", c->joined_at);
-	f_strset(w, "tags", &c->tags);
-	f_i64(w, "avail", c->available);
-	f_i64(w, "pending", c->pending);
-	f_i64(w, "earned", c->lifetime_earned);
-	f_i64(w, "redeemed", c->lifetime_redeemed);
-	f_i64(w, "expired", c->lifetime_expired);
+	f_str(w, "r", c->external_ref);
+	f_str(w, "n", c->name);
+	f_str(w, "em", c->email);
+	f_str(w, "ti", c->tier);
+	f_i64(w, "bm", c->birth_month);
+	f_i64(w, "bd", c->birth_day);
+	f_i64(w, "j", c->joined_at);
+	f_strset(w, "tg", &c->tags);
+	f_i64(w, "av", c->available);
+	f_i64(w, "pe", c->pending);
+	f_i64(w, "ea", c->lifetime_earned);
+	f_i64(w, "rd", c->lifetime_redeemed);
+	f_i64(w, "xp", c->lifetime_expired);
 }
 
 #define PURCHASE_FIELDS 6
 static void put_purchase(wr *w, const loyalty_purchase *p)
 {
 	w_head(w, PURCHASE_FIELDS);
-	f_str(w, "key", p->key);
-	f_id(w, "customer", &p->customer_id);
+	f_str(w, "k", p->key);
+	f_id(w, "c", &p->customer_id);
 	f_i64(w, "at", p->at);
-	f_str(w, "currency", p->currency);
-	f_str(w, "channel", p->channel);
-	w_key(w, "items");
+	f_str(w, "cu", p->currency);
+	f_str(w, "ch", p->channel);
+	w_key(w, "it");
 	msgpack_pack_array(w, p->count);
 	for (size_t i = 0; i < p->count; i++) {
 		msgpack_pack_map(w, 4);
-		f_str(w, "sku", p->items[i].sku);
-		f_str(w, "type", p->items[i].product_type);
-		f_i64(w, "qty", p->items[i].quantity);
-		f_i64(w, "price", p->items[i].unit_price);
+		f_str(w, "sk", p->items[i].sku);
+		f_str(w, "ty", p->items[i].product_type);
+		f_i64(w, "qt", p->items[i].quantity);
+		f_i64(w, "pr", p->items[i].unit_price);
 	}
 }
 
@@ -310,115 +325,115 @@ static void put_purchase(wr *w, const loyalty_purchase *p)
 static void put_receipt(wr *w, const loyalty_receipt *r)
 {
 	w_head(w, RECEIPT_FIELDS);
-	f_str(w, "key", r->pool + r->key_off);
-	f_id(w, "customer", &r->customer_id);
-	f_str(w, "currency", r->currency);
-	f_i64(w, "spend", r->spend);
-	f_i64(w, "eligible", r->eligible_spend);
-	f_i64(w, "points", r->points);
-	f_frac(w, "exact", r->exact);
-	f_frac(w, "base", r->base);
-	f_frac(w, "adjust", r->adjustment);
-	f_i64(w, "rounding", (int64_t)r->rounding);
-	w_key(w, "lines");
+	f_str(w, "k", r->pool + r->key_off);
+	f_id(w, "c", &r->customer_id);
+	f_str(w, "cu", r->currency);
+	f_i64(w, "sp", r->spend);
+	f_i64(w, "el", r->eligible_spend);
+	f_i64(w, "p", r->points);
+	f_frac(w, "x", r->exact);
+	f_frac(w, "bs", r->base);
+	f_frac(w, "aj", r->adjustment);
+	f_i64(w, "ro", (int64_t)r->rounding);
+	w_key(w, "ln");
 	msgpack_pack_array(w, r->nlines);
 	for (size_t i = 0; i < r->nlines; i++) {
 		const ly_rline *l = &r->lines[i];
 		msgpack_pack_map(w, 6);
-		f_str(w, "name", r->pool + l->name_off);
-		f_str(w, "kind", r->pool + l->kind_off);
-		f_i64(w, "role", (int64_t)l->role);
-		f_bool(w, "applied", l->applied != 0);
-		f_frac(w, "points", l->points);
-		f_str(w, "detail", r->pool + l->detail_off);
+		f_str(w, "n", r->pool + l->name_off);
+		f_str(w, "ki", r->pool + l->kind_off);
+		f_i64(w, "rl", (int64_t)l->role);
+		f_bool(w, "ap", l->applied != 0);
+		f_frac(w, "p", l->points);
+		f_str(w, "dt", r->pool + l->detail_off);
 	}
-	f_bool(w, "recorded", r->recorded);
-	f_i64(w, "credited", r->credited);
-	f_i64(w, "capped", r->capped);
-	f_i64(w, "pending_until", r->pending_until);
-	f_u64(w, "entry", r->entry_seq);
+	f_bool(w, "rc", r->recorded);
+	f_i64(w, "cr", r->credited);
+	f_i64(w, "cp", r->capped);
+	f_i64(w, "pu", r->pending_until);
+	f_u64(w, "e", r->entry_seq);
 }
 
 #define ENTRY_FIELDS 13
 static void put_entry(wr *w, const loyalty_entry *x)
 {
 	w_head(w, ENTRY_FIELDS);
-	f_u64(w, "seq", x->seq);
+	f_u64(w, "sq", x->seq);
 	f_id(w, "id", &x->id);
-	f_id(w, "customer", &x->customer_id);
-	f_i64(w, "kind", (int64_t)x->kind);
-	f_i64(w, "points", x->points);
-	f_i64(w, "pending", x->pending);
-	f_i64(w, "debt", x->debt);
-	f_i64(w, "avail_after", x->available_after);
-	f_i64(w, "pending_after", x->pending_after);
+	f_id(w, "c", &x->customer_id);
+	f_i64(w, "ki", (int64_t)x->kind);
+	f_i64(w, "p", x->points);
+	f_i64(w, "pe", x->pending);
+	f_i64(w, "d", x->debt);
+	f_i64(w, "aa", x->available_after);
+	f_i64(w, "pa", x->pending_after);
 	f_i64(w, "at", x->at);
-	f_str(w, "key", x->key);
-	f_str(w, "ref", x->ref);
-	f_str(w, "memo", x->memo);
+	f_str(w, "k", x->key);
+	f_str(w, "r", x->ref);
+	f_str(w, "m", x->memo);
 }
 
 #define ACCOUNT_FIELDS 17
 static void put_account(wr *w, const ly_account *a)
 {
 	w_head(w, ACCOUNT_FIELDS);
-	w_key(w, "customer");
+	w_key(w, "c");
 	put_customer(w, a->c);
-	f_str(w, "code", a->code);
-	f_bool(w, "has_referrer", a->has_referrer);
-	f_id(w, "referrer", &a->referrer);
-	f_bool(w, "purchased", a->purchased);
-	f_bool(w, "referral_paid", a->referral_paid);
-	f_i64(w, "referrals", a->referrals_paid);
-	f_i64(w, "debt", a->debt);
-	w_key(w, "buckets");
+	f_str(w, "co", a->code);
+	f_bool(w, "hr", a->has_referrer);
+	f_id(w, "rf", &a->referrer);
+	f_bool(w, "pd", a->purchased);
+	f_bool(w, "rp", a->referral_paid);
+	f_i64(w, "rn", a->referrals_paid);
+	f_i64(w, "d", a->debt);
+	w_key(w, "bk");
 	msgpack_pack_array(w, a->nbuckets);
 	for (size_t i = 0; i < a->nbuckets; i++) {
 		const ly_bucket *b = &a->buckets[i];
 		msgpack_pack_map(w, 5);
 		f_u64(w, "id", b->id);
-		f_i64(w, "amount", b->amount);
-		f_i64(w, "earned", b->earned_at);
-		f_i64(w, "expires", b->expires_at);
-		f_i64(w, "matures", b->matures_at);
+		f_i64(w, "a", b->amount);
+		f_i64(w, "ea", b->earned_at);
+		f_i64(w, "ex", b->expires_at);
+		f_i64(w, "ma", b->matures_at);
 	}
-	f_i64(w, "tier", a->tier);
-	f_i64(w, "paid_tier", a->paid_tier);
-	f_i64(w, "paid_until", a->paid_until);
-	f_i64(w, "below_since", a->below_since);
-	f_i64(w, "eval_year", a->evaluated_year);
-	w_key(w, "metric");
+	f_i64(w, "ti", a->tier);
+	f_i64(w, "pt", a->paid_tier);
+	f_i64(w, "pl", a->paid_until);
+	f_i64(w, "bl", a->below_since);
+	f_i64(w, "ey", a->evaluated_year);
+	w_key(w, "mt");
 	msgpack_pack_array(w, a->nmetric);
 	for (size_t i = 0; i < a->nmetric; i++) {
 		msgpack_pack_map(w, 2);
 		f_i64(w, "at", a->metric[i].at);
-		f_i64(w, "amount", a->metric[i].amount);
+		f_i64(w, "a", a->metric[i].amount);
 	}
-	w_key(w, "counters");
+	w_key(w, "ct");
 	msgpack_pack_array(w, a->ncounters);
 	for (size_t i = 0; i < a->ncounters; i++) {
 		msgpack_pack_map(w, 3);
-		f_str(w, "name", a->counters[i].name);
-		f_i64(w, "period", a->counters[i].period);
-		f_i64(w, "value", a->counters[i].value);
+		f_str(w, "n", a->counters[i].name);
+		f_i64(w, "po", a->counters[i].period);
+		f_i64(w, "vl", a->counters[i].value);
 	}
-	f_i64(w, "last_activity", a->last_activity);
+	f_i64(w, "la", a->last_activity);
 }
 
 #define PURCHASE_REC_FIELDS 10
 static void put_purchase_rec(wr *w, const ly_purchase_rec *r)
 {
 	w_head(w, PURCHASE_REC_FIELDS);
-	f_str(w, "key", r->key);
-	f_id(w, "customer", &r->customer);
+	f_str(w, "k", r->key);
+	f_id(w, "c", &r->customer);
 	f_i64(w, "at", r->at);
-	f_i64(w, "total", r->total);
-	f_i64(w, "eligible", r->eligible);
-	f_i64(w, "credited", r->credited);
-	f_i64(w, "metric", r->metric);
-	f_u64(w, "earn_seq", r->earn_seq);
-	f_i64(w, "refunded", r->refunded);
-	f_i64(w, "clawed", r->clawed);
+	f_i64(w, "to", r->total);
+	f_i64(w, "el", r->eligible);
+	f_i64(w, "cr", r->credited);
+	f_i64(w, "mt", r->metric);
+	f_u64(w, "es", r->earn_seq);
+	f_i64(w, "rfd", r->refunded);
+	f_i64(w, "cl", r->clawed);
 }
 
 #define REDEMPTION_REC_FIELDS 8
@@ -426,20 +441,20 @@ static void put_redemption_rec(wr *w, const ly_redemption_rec *r)
 {
 	w_head(w, REDEMPTION_REC_FIELDS);
 	f_id(w, "id", &r->r.id);
-	f_id(w, "customer", &r->r.customer_id);
-	f_str(w, "reward", r->r.reward);
-	f_i64(w, "points", r->r.points);
+	f_id(w, "c", &r->r.customer_id);
+	f_str(w, "rw", r->r.reward);
+	f_i64(w, "p", r->r.points);
 	f_i64(w, "at", r->r.at);
-	f_bool(w, "cancelled", r->r.cancelled != 0);
-	f_u64(w, "entry", r->r.entry_seq);
-	w_key(w, "draws");
+	f_bool(w, "cn", r->r.cancelled != 0);
+	f_u64(w, "e", r->r.entry_seq);
+	w_key(w, "dr");
 	msgpack_pack_array(w, r->ndraws);
 	for (size_t i = 0; i < r->ndraws; i++) {
 		msgpack_pack_map(w, 4);
-		f_u64(w, "bucket", r->draws[i].bucket);
-		f_i64(w, "amount", r->draws[i].amount);
-		f_i64(w, "earned", r->draws[i].earned_at);
-		f_i64(w, "expires", r->draws[i].expires_at);
+		f_u64(w, "bu", r->draws[i].bucket);
+		f_i64(w, "a", r->draws[i].amount);
+		f_i64(w, "ea", r->draws[i].earned_at);
+		f_i64(w, "ex", r->draws[i].expires_at);
 	}
 }
 
@@ -447,28 +462,28 @@ static void put_redemption_rec(wr *w, const ly_redemption_rec *r)
 static void put_idem(wr *w, const ly_idem *r)
 {
 	w_head(w, IDEM_FIELDS);
-	f_str(w, "key", r->key);
+	f_str(w, "k", r->key);
 	f_i64(w, "op", r->op);
-	w_key(w, "request");
+	w_key(w, "rq");
 	msgpack_pack_bin_with_body(w, r->request, r->request_len);
-	w_key(w, "receipt");
+	w_key(w, "rt");
 	if (r->receipt)
 		put_receipt(w, r->receipt);
 	else
 		msgpack_pack_nil(w);
-	w_key(w, "entry");
+	w_key(w, "e");
 	if (r->entry.seq != 0)
 		put_entry(w, &r->entry);
 	else
 		msgpack_pack_nil(w);
 	f_id(w, "id", &r->id);
-	w_key(w, "refund");
+	w_key(w, "rfn");
 	msgpack_pack_map(w, 5);
-	f_i64(w, "clawed", r->refund.clawed_back);
-	f_i64(w, "from_pending", r->refund.from_pending);
-	f_i64(w, "debt_added", r->refund.debt_added);
-	f_i64(w, "refunded", r->refund.refunded_total);
-	f_u64(w, "entry", r->refund.entry_seq);
+	f_i64(w, "cl", r->refund.clawed_back);
+	f_i64(w, "fp", r->refund.from_pending);
+	f_i64(w, "da", r->refund.debt_added);
+	f_i64(w, "rfd", r->refund.refunded_total);
+	f_u64(w, "e", r->refund.entry_seq);
 }
 
 int ly_encode_customer(ly_enc *e, const loyalty_customer *c)
@@ -531,23 +546,23 @@ int ly_encode_idem(ly_enc *e, const ly_idem *r)
 
 static void put_tier(wr *w, const ly_tier *t)
 {
-	f_str(w, "name", t->name);
-	f_i64(w, "threshold", t->threshold);
-	f_strset(w, "benefits", &t->benefits);
+	f_str(w, "n", t->name);
+	f_i64(w, "th", t->threshold);
+	f_strset(w, "bn", &t->benefits);
 }
 
 static void put_action(wr *w, const ly_action *a)
 {
-	f_str(w, "name", a->name);
-	f_i64(w, "points", a->points);
-	f_i64(w, "cap_count", a->cap_count);
-	f_i64(w, "cap_period", (int64_t)a->cap_period);
+	f_str(w, "n", a->name);
+	f_i64(w, "p", a->points);
+	f_i64(w, "cc", a->cap_count);
+	f_i64(w, "cpe", (int64_t)a->cap_period);
 }
 
 static void put_partner(wr *w, const ly_partner *p)
 {
-	f_str(w, "name", p->name);
-	f_frac(w, "rate", p->rate);
+	f_str(w, "n", p->name);
+	f_frac(w, "ra", p->rate);
 }
 
 #define DEFINITION_FIELDS 8
@@ -559,67 +574,67 @@ int ly_encode_definition(ly_enc *e, const ly_definition *d)
 	ENC_BEGIN(e);
 
 	w_head(w, DEFINITION_FIELDS);
-	w_key(w, "calculator");
+	w_key(w, "cal");
 	msgpack_pack_map(w, CALC_OPTION_FIELDS);
-	f_str(w, "currency", d->copts.currency);
-	f_i64(w, "rounding", (int64_t)d->copts.rounding);
-	f_i64(w, "utc_offset", d->copts.utc_offset_minutes);
-	f_i64(w, "stacking", (int64_t)d->copts.stacking);
-	f_strset(w, "excluded", &d->excluded);
-	w_key(w, "strategies");
+	f_str(w, "cu", d->copts.currency);
+	f_i64(w, "ro", (int64_t)d->copts.rounding);
+	f_i64(w, "off", d->copts.utc_offset_minutes);
+	f_i64(w, "stk", (int64_t)d->copts.stacking);
+	f_strset(w, "exc", &d->excluded);
+	w_key(w, "str");
 	msgpack_pack_array(w, d->nstrategies);
 	for (size_t i = 0; i < d->nstrategies; i++) {
 		msgpack_pack_map(w, 4);
-		f_str(w, "kind", d->strategies[i].kind);
-		f_str(w, "name", d->strategies[i].name);
-		f_i64(w, "role", d->strategies[i].role);
-		f_str(w, "params", d->strategies[i].params);
+		f_str(w, "ki", d->strategies[i].kind);
+		f_str(w, "n", d->strategies[i].name);
+		f_i64(w, "rl", d->strategies[i].role);
+		f_str(w, "prm", d->strategies[i].params);
 	}
-	w_key(w, "options");
+	w_key(w, "opt");
 	msgpack_pack_map(w, PROGRAM_OPTION_FIELDS);
-	f_i64(w, "pending_days", o->pending_days);
-	f_i64(w, "refund_policy", (int64_t)o->refund_policy);
-	f_i64(w, "cap_purchase", o->cap_per_purchase);
-	f_i64(w, "cap_period_points", o->cap_per_period);
-	f_i64(w, "cap_period", (int64_t)o->cap_period);
-	f_i64(w, "expiry", (int64_t)o->expiry);
-	f_i64(w, "expiry_months", o->expiry_months);
-	f_i64(w, "expiry_days", o->expiry_days);
-	f_i64(w, "expiry_round_up", (int64_t)o->expiry_round_up);
-	f_i64(w, "tier_metric", (int64_t)o->tier_metric);
-	f_i64(w, "tier_window", (int64_t)o->tier_window);
-	f_i64(w, "tier_window_days", o->tier_window_days);
-	f_i64(w, "tier_grace_days", o->tier_grace_days);
-	f_i64(w, "referrer_bonus", o->referrer_bonus);
-	f_i64(w, "referee_bonus", o->referee_bonus);
-	f_i64(w, "referral_min_spend", o->referral_min_spend);
-	f_i64(w, "referral_max", o->referral_max_per_referrer);
-	w_key(w, "tiers");
+	f_i64(w, "pdy", o->pending_days);
+	f_i64(w, "rpo", (int64_t)o->refund_policy);
+	f_i64(w, "cpu", o->cap_per_purchase);
+	f_i64(w, "cpp", o->cap_per_period);
+	f_i64(w, "cpe", (int64_t)o->cap_period);
+	f_i64(w, "exp", (int64_t)o->expiry);
+	f_i64(w, "exm", o->expiry_months);
+	f_i64(w, "exd", o->expiry_days);
+	f_i64(w, "exr", (int64_t)o->expiry_round_up);
+	f_i64(w, "tm", (int64_t)o->tier_metric);
+	f_i64(w, "tw", (int64_t)o->tier_window);
+	f_i64(w, "twd", o->tier_window_days);
+	f_i64(w, "tgd", o->tier_grace_days);
+	f_i64(w, "rrb", o->referrer_bonus);
+	f_i64(w, "reb", o->referee_bonus);
+	f_i64(w, "rms", o->referral_min_spend);
+	f_i64(w, "rmx", o->referral_max_per_referrer);
+	w_key(w, "trs");
 	msgpack_pack_array(w, d->ntiers);
 	for (size_t i = 0; i < d->ntiers; i++) {
 		msgpack_pack_map(w, 3);
 		put_tier(w, &d->tiers[i]);
 	}
-	w_key(w, "rewards");
+	w_key(w, "rws");
 	msgpack_pack_array(w, d->nrewards);
 	for (size_t i = 0; i < d->nrewards; i++) {
 		const ly_reward *r = &d->rewards[i];
 		msgpack_pack_map(w, 7);
 		f_str(w, "id", r->id);
-		f_str(w, "name", r->name);
-		f_i64(w, "cost", r->cost);
-		f_i64(w, "min_tier", r->min_tier);
-		f_i64(w, "valid_from", r->valid_from);
-		f_i64(w, "valid_until", r->valid_until);
-		f_i64(w, "stock", r->stock);
+		f_str(w, "n", r->name);
+		f_i64(w, "cs", r->cost);
+		f_i64(w, "mti", r->min_tier);
+		f_i64(w, "vf", r->valid_from);
+		f_i64(w, "vu", r->valid_until);
+		f_i64(w, "s", r->stock);
 	}
-	w_key(w, "actions");
+	w_key(w, "act");
 	msgpack_pack_array(w, d->nactions);
 	for (size_t i = 0; i < d->nactions; i++) {
 		msgpack_pack_map(w, 4);
 		put_action(w, &d->actions[i]);
 	}
-	w_key(w, "partners");
+	w_key(w, "prt");
 	msgpack_pack_array(w, d->npartners);
 	for (size_t i = 0; i < d->npartners; i++) {
 		msgpack_pack_map(w, 2);
@@ -636,35 +651,35 @@ int ly_encode_txn(ly_enc *e, const ly_txn *t)
 	ENC_BEGIN(e);
 
 	w_head(w, TXN_FIELDS);
-	w_key(w, "accounts");
+	w_key(w, "ac");
 	msgpack_pack_array(w, t->naccounts);
 	for (size_t i = 0; i < t->naccounts; i++)
 		put_account(w, t->accounts[i].work);
-	w_key(w, "entries");
+	w_key(w, "en");
 	msgpack_pack_array(w, t->nentries);
 	for (size_t i = 0; i < t->nentries; i++)
 		put_entry(w, &t->entries[i]);
-	w_key(w, "purchases");
+	w_key(w, "pur");
 	msgpack_pack_array(w, t->npurchases);
 	for (size_t i = 0; i < t->npurchases; i++)
 		put_purchase_rec(w, t->purchases[i]);
-	w_key(w, "redemptions");
+	w_key(w, "red");
 	msgpack_pack_array(w, t->nredemptions);
 	for (size_t i = 0; i < t->nredemptions; i++)
 		put_redemption_rec(w, t->redemptions[i]);
-	w_key(w, "stock");
+	w_key(w, "s");
 	msgpack_pack_array(w, t->nstock);
 	for (size_t i = 0; i < t->nstock; i++) {
 		msgpack_pack_map(w, 2);
-		f_u64(w, "reward", t->stock[i].reward);
-		f_i64(w, "stock", t->stock[i].stock);
+		f_u64(w, "rw", t->stock[i].reward);
+		f_i64(w, "s", t->stock[i].stock);
 	}
-	w_key(w, "idem");
+	w_key(w, "idm");
 	if (t->idem)
 		put_idem(w, t->idem);
 	else
 		msgpack_pack_nil(w);
-	f_u64(w, "next_seq", t->next_seq);
+	f_u64(w, "ns", t->next_seq);
 	return enc_status(e);
 }
 
@@ -681,16 +696,16 @@ int ly_encode_rec_reward(ly_enc *e, const ly_reward *r, const char *min_tier_nam
 	ENC_BEGIN(e);
 	w_head(w, 7);
 	f_str(w, "id", r->id);
-	f_str(w, "name", r->name);
-	f_i64(w, "cost", r->cost);
-	w_key(w, "min_tier");
+	f_str(w, "n", r->name);
+	f_i64(w, "cs", r->cost);
+	w_key(w, "mti");
 	if (min_tier_name)
 		w_str(w, min_tier_name);
 	else
 		msgpack_pack_nil(w);
-	f_i64(w, "valid_from", r->valid_from);
-	f_i64(w, "valid_until", r->valid_until);
-	f_i64(w, "stock", r->stock);
+	f_i64(w, "vf", r->valid_from);
+	f_i64(w, "vu", r->valid_until);
+	f_i64(w, "s", r->stock);
 	return enc_status(e);
 }
 
@@ -698,8 +713,8 @@ int ly_encode_rec_stock(ly_enc *e, const char *reward_id, int64_t stock)
 {
 	ENC_BEGIN(e);
 	w_head(w, 2);
-	f_str(w, "reward", reward_id);
-	f_i64(w, "stock", stock);
+	f_str(w, "rw", reward_id);
+	f_i64(w, "s", stock);
 	return enc_status(e);
 }
 
@@ -757,7 +772,176 @@ int ly_dec_finish(const ly_dec *d)
 	return LOYALTY_OK;
 }
 
-/* The reader: the ly_dec and the path of the value being read, for messages. */
+/* The wire keys and the names messages use for them ("customer.joined", not "c.j"); keys not listed
+ * are their own name. Only error paths look them up. */
+static const struct {
+	const char *key, *name;
+} key_names[] = {
+	{ "c", "customer" },
+	{ "k", "key" },
+	{ "n", "name" },
+	{ "p", "points" },
+	{ "pe", "pending" },
+	{ "a", "amount" },
+	{ "s", "stock" },
+	{ "r", "ref" },
+	{ "em", "email" },
+	{ "ti", "tier" },
+	{ "bm", "bmonth" },
+	{ "bd", "bday" },
+	{ "j", "joined" },
+	{ "tg", "tags" },
+	{ "av", "avail" },
+	{ "ea", "earned" },
+	{ "rd", "redeemed" },
+	{ "xp", "expired" },
+	{ "cu", "currency" },
+	{ "ch", "channel" },
+	{ "it", "items" },
+	{ "sk", "sku" },
+	{ "ty", "type" },
+	{ "qt", "qty" },
+	{ "pr", "price" },
+	{ "sp", "spend" },
+	{ "el", "eligible" },
+	{ "x", "exact" },
+	{ "bs", "base" },
+	{ "aj", "adjust" },
+	{ "ro", "rounding" },
+	{ "ln", "lines" },
+	{ "ki", "kind" },
+	{ "rl", "role" },
+	{ "ap", "applied" },
+	{ "dt", "detail" },
+	{ "rc", "recorded" },
+	{ "cr", "credited" },
+	{ "cp", "capped" },
+	{ "pu", "pending_until" },
+	{ "e", "entry" },
+	{ "sq", "seq" },
+	{ "d", "debt" },
+	{ "aa", "avail_after" },
+	{ "pa", "pending_after" },
+	{ "m", "memo" },
+	{ "co", "code" },
+	{ "hr", "has_referrer" },
+	{ "rf", "referrer" },
+	{ "pd", "purchased" },
+	{ "rp", "referral_paid" },
+	{ "rn", "referrals" },
+	{ "bk", "buckets" },
+	{ "ex", "expires" },
+	{ "ma", "matures" },
+	{ "pt", "paid_tier" },
+	{ "pl", "paid_until" },
+	{ "bl", "below_since" },
+	{ "ey", "eval_year" },
+	{ "mt", "metric" },
+	{ "ct", "counters" },
+	{ "po", "period" },
+	{ "vl", "value" },
+	{ "la", "last_activity" },
+	{ "to", "total" },
+	{ "es", "earn_seq" },
+	{ "rfd", "refunded" },
+	{ "cl", "clawed" },
+	{ "rw", "reward" },
+	{ "cn", "cancelled" },
+	{ "dr", "draws" },
+	{ "bu", "bucket" },
+	{ "rq", "request" },
+	{ "rt", "receipt" },
+	{ "rfn", "refund" },
+	{ "fp", "from_pending" },
+	{ "da", "debt_added" },
+	{ "cal", "calculator" },
+	{ "off", "utc_offset" },
+	{ "stk", "stacking" },
+	{ "exc", "excluded" },
+	{ "str", "strategies" },
+	{ "prm", "params" },
+	{ "opt", "options" },
+	{ "pdy", "pending_days" },
+	{ "rpo", "refund_policy" },
+	{ "cpu", "cap_purchase" },
+	{ "cpp", "cap_period_points" },
+	{ "cpe", "cap_period" },
+	{ "exp", "expiry" },
+	{ "exm", "expiry_months" },
+	{ "exd", "expiry_days" },
+	{ "exr", "expiry_round_up" },
+	{ "tm", "tier_metric" },
+	{ "tw", "tier_window" },
+	{ "twd", "tier_window_days" },
+	{ "tgd", "tier_grace_days" },
+	{ "rrb", "referrer_bonus" },
+	{ "reb", "referee_bonus" },
+	{ "rms", "referral_min_spend" },
+	{ "rmx", "referral_max" },
+	{ "trs", "tiers" },
+	{ "th", "threshold" },
+	{ "bn", "benefits" },
+	{ "rws", "rewards" },
+	{ "cs", "cost" },
+	{ "mti", "min_tier" },
+	{ "vf", "valid_from" },
+	{ "vu", "valid_until" },
+	{ "act", "actions" },
+	{ "cc", "cap_count" },
+	{ "prt", "partners" },
+	{ "ra", "rate" },
+	{ "ac", "accounts" },
+	{ "en", "entries" },
+	{ "pur", "purchases" },
+	{ "red", "redemptions" },
+	{ "idm", "idem" },
+	{ "ns", "next_seq" },
+};
+
+static const char *key_name(const char *key, size_t len)
+{
+	for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
+		if (strlen(key_names[i].key) == len && memcmp(key_names[i].key, key, len) == 0)
+			return key_names[i].name;
+	return NULL;
+}
+
+const char *ly_codec_key(const char *name)
+{
+	for (size_t i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
+		if (strcmp(key_names[i].name, name) == 0)
+			return key_names[i].key;
+	return name;
+}
+
+/* Append @p src (len bytes: a key, or a path of keys and [index]es) to @p dst with every key named. */
+static void name_path(char *dst, size_t size, const char *src, size_t len)
+{
+	size_t n = strlen(dst);
+
+	while (len > 0 && n + 1 < size) {
+		size_t seg = 0, key;
+		const char *name;
+		int w;
+		while (seg < len && src[seg] != '.')
+			seg++;
+		for (key = 0; key < seg && src[key] != '['; key++)
+			;
+		name = key_name(src, key);
+		w = name ? snprintf(dst + n, size - n, "%s%.*s", name, (int)(seg - key), src + key)
+		         : snprintf(dst + n, size - n, "%.*s", (int)seg, src);
+		n = w > 0 && n + (size_t)w < size ? n + (size_t)w : size - 1;
+		if (seg < len && n + 1 < size) {
+			dst[n++] = '.';
+			dst[n] = '\0';
+			seg++;
+		}
+		src += seg;
+		len -= seg;
+	}
+}
+
+/* The reader: the ly_dec and the path of the value being read (keys), for messages. */
 typedef struct rd {
 	ly_dec *d;
 	size_t plen;
@@ -795,14 +979,19 @@ static void rd_pop(rd *r, size_t old)
 static int rd_fail(rd *r, size_t off, const char *field, const char *fmt, ...) LY_PRINTF(4, 5);
 static int rd_fail(rd *r, size_t off, const char *field, const char *fmt, ...)
 {
-	char what[320];
+	char what[320], path[256] = "";
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	return ly_error(LOYALTY_ECORRUPT, "corrupt at offset %zu: %s%s%s: %s", off, r->path,
-	                field && *field && r->plen ? "." : "", field ? field : "", what);
+	name_path(path, sizeof path, r->path, r->plen);
+	if (field && *field) {
+		if (r->plen && strlen(path) + 1 < sizeof path)
+			strcat(path, ".");
+		name_path(path, sizeof path, field, strlen(field));
+	}
+	return ly_error(LOYALTY_ECORRUPT, "corrupt at offset %zu: %s: %s", off, path, what);
 }
 
 /* A call into the library (a setter, a scratch calculator) refused a decoded value. */
@@ -952,17 +1141,20 @@ static int rd_key(rd *r, const char *key)
 		r->d->off += 1 + n;
 		return LOYALTY_OK;
 	}
+	const char *want = key_name(key, n) ? key_name(key, n) : key;
+
 	if (rd_left(r) == 0)
-		return rd_fail(r, at, NULL, "truncated: expected field '%s'", key);
+		return rd_fail(r, at, NULL, "truncated: expected field '%s'", want);
 	if ((p[0] & 0xe0) == 0xa0 && rd_left(r) >= 1 + (size_t)(p[0] & 0x1f)) {
 		char found[32];
 		size_t fl = p[0] & 0x1f;
+		const char *name = key_name((const char *)p + 1, fl);
 		for (size_t i = 0; i < fl; i++)
 			found[i] = p[1 + i] >= 0x20 && p[1 + i] < 0x7f ? (char)p[1 + i] : '?';
 		found[fl] = '\0';
-		return rd_fail(r, at, NULL, "expected field '%s', found '%s'", key, found);
+		return rd_fail(r, at, NULL, "expected field '%s', found '%s'", want, name ? name : found);
 	}
-	return rd_fail(r, at, NULL, "expected field '%s'", key);
+	return rd_fail(r, at, NULL, "expected field '%s'", want);
 }
 
 /* The offset of the value of field @p key, when the key is next (for messages about the value). */
@@ -1342,32 +1534,32 @@ static int get_customer(rd *r, loyalty_customer **out)
 	CK(g_id(r, "id", false, &id));
 	if ((rc = loyalty_customer_new(&c, &id)) != LOYALTY_OK)
 		return rc;
-	at = AT_VALUE(r, "ref");
-	CK(g_text(r, "ref", TXT_REF, LOYALTY_EXTERNAL_REF_MAX, true, buf));
+	at = AT_VALUE(r, "r");
+	CK(g_text(r, "r", TXT_REF, LOYALTY_EXTERNAL_REF_MAX, true, buf));
 	if ((rc = loyalty_customer_set_external_ref(c, buf)) != LOYALTY_OK)
 		CK(rd_refused(r, at, "ref", rc));
-	at = AT_VALUE(r, "name");
-	CK(g_text(r, "name", TXT_TEXT, LOYALTY_NAME_MAX, true, buf));
+	at = AT_VALUE(r, "n");
+	CK(g_text(r, "n", TXT_TEXT, LOYALTY_NAME_MAX, true, buf));
 	if ((rc = loyalty_customer_set_name(c, buf)) != LOYALTY_OK)
 		CK(rd_refused(r, at, "name", rc));
-	at = AT_VALUE(r, "email");
-	CK(g_text(r, "email", TXT_ANY, LOYALTY_EMAIL_MAX, true, buf));
+	at = AT_VALUE(r, "em");
+	CK(g_text(r, "em", TXT_ANY, LOYALTY_EMAIL_MAX, true, buf));
 	if ((rc = loyalty_customer_set_email(c, buf)) != LOYALTY_OK)
 		CK(rd_refused(r, at, "email", rc));
-	CK(g_text(r, "tier", TXT_IDENT, LOYALTY_TIER_NAME_MAX, true, buf));
+	CK(g_text(r, "ti", TXT_IDENT, LOYALTY_TIER_NAME_MAX, true, buf));
 	if ((rc = loyalty_customer_set_tier(c, buf)) != LOYALTY_OK)
 		goto fail; /* validated above: only ENOMEM */
-	at = AT_VALUE(r, "bmonth");
-	CK(g_int(r, "bmonth", 0, 12, &bm));
-	CK(g_int(r, "bday", 0, 31, &bd));
+	at = AT_VALUE(r, "bm");
+	CK(g_int(r, "bm", 0, 12, &bm));
+	CK(g_int(r, "bd", 0, 31, &bd));
 	if ((rc = loyalty_customer_set_birthday(c, bm, bd)) != LOYALTY_OK)
 		CK(rd_refused(r, at, "bmonth", rc));
-	CK(g_i64(r, "joined", INT64_MIN, INT64_MAX, &c->joined_at));
-	CK(rd_field(r, "tags", &saved));
+	CK(g_i64(r, "j", INT64_MIN, INT64_MAX, &c->joined_at));
+	CK(rd_field(r, "tg", &saved));
 	CK(rd_array(r, NULL, MIN_STR, LOYALTY_TAGS_MAX, &n));
 	for (size_t i = 0; i < n; i++) {
 		rd_pop(r, saved);
-		rd_push(r, "tags", i, true);
+		rd_push(r, "tg", i, true);
 		at = r->d->off;
 		CK(g_text(r, NULL, TXT_IDENT, LOYALTY_TAG_MAX, false, buf));
 		if ((rc = loyalty_customer_add_tag(c, buf)) != LOYALTY_OK)
@@ -1375,15 +1567,15 @@ static int get_customer(rd *r, loyalty_customer **out)
 	}
 	rd_pop(r, saved);
 	rd_leave(r);
-	CK(g_i64(r, "avail", INT64_MIN, INT64_MAX, &v));
+	CK(g_i64(r, "av", INT64_MIN, INT64_MAX, &v));
 	c->available = v;
-	CK(g_i64(r, "pending", INT64_MIN, INT64_MAX, &v));
+	CK(g_i64(r, "pe", INT64_MIN, INT64_MAX, &v));
 	c->pending = v;
-	CK(g_i64(r, "earned", INT64_MIN, INT64_MAX, &v));
+	CK(g_i64(r, "ea", INT64_MIN, INT64_MAX, &v));
 	c->lifetime_earned = v;
-	CK(g_i64(r, "redeemed", INT64_MIN, INT64_MAX, &v));
+	CK(g_i64(r, "rd", INT64_MIN, INT64_MAX, &v));
 	c->lifetime_redeemed = v;
-	CK(g_i64(r, "expired", INT64_MIN, INT64_MAX, &v));
+	CK(g_i64(r, "xp", INT64_MIN, INT64_MAX, &v));
 	c->lifetime_expired = v;
 	rd_leave(r);
 	*out = c;
@@ -1413,28 +1605,28 @@ static int get_purchase(rd *r, loyalty_purchase **out)
 	int rc;
 
 	CK(rd_head(r, PURCHASE_FIELDS));
-	CK(g_text(r, "key", TXT_TOKEN, LOYALTY_KEY_MAX, false, key));
-	CK(g_id(r, "customer", false, &cust));
+	CK(g_text(r, "k", TXT_TOKEN, LOYALTY_KEY_MAX, false, key));
+	CK(g_id(r, "c", false, &cust));
 	CK(g_i64(r, "at", INT64_MIN, INT64_MAX, &at));
-	off = AT_VALUE(r, "currency");
-	CK(g_text(r, "currency", TXT_ANY, 3, false, cur));
+	off = AT_VALUE(r, "cu");
+	CK(g_text(r, "cu", TXT_ANY, 3, false, cur));
 	if ((rc = loyalty_purchase_new(&p, key, &cust, at, cur)) != LOYALTY_OK)
 		CK(rd_refused(r, off, "currency", rc));
-	CK(g_text(r, "channel", TXT_IDENT, LOYALTY_CHANNEL_MAX, true, ch));
+	CK(g_text(r, "ch", TXT_IDENT, LOYALTY_CHANNEL_MAX, true, ch));
 	if ((rc = loyalty_purchase_set_channel(p, ch)) != LOYALTY_OK)
 		goto fail;
-	CK(rd_field(r, "items", &saved));
-	CK(rd_array(r, NULL, 1 + K("sku") + MIN_STR + K("type") + MIN_STR + K("qty") + 1 + K("price") + 1, LOYALTY_ITEMS_MAX, &n));
+	CK(rd_field(r, "it", &saved));
+	CK(rd_array(r, NULL, 1 + K("sk") + MIN_STR + K("ty") + MIN_STR + K("qt") + 1 + K("pr") + 1, LOYALTY_ITEMS_MAX, &n));
 	for (size_t i = 0; i < n; i++) {
 		int64_t q, u;
 		rd_pop(r, saved);
-		rd_push(r, "items", i, true);
+		rd_push(r, "it", i, true);
 		off = r->d->off;
 		CK(rd_map(r, NULL, 4));
-		CK(g_text(r, "sku", TXT_TOKEN, LOYALTY_SKU_MAX, false, sku));
-		CK(g_text(r, "type", TXT_IDENT, LOYALTY_PRODUCT_TYPE_MAX, false, type));
-		CK(g_i64(r, "qty", 1, INT64_MAX, &q));
-		CK(g_i64(r, "price", 0, INT64_MAX, &u));
+		CK(g_text(r, "sk", TXT_TOKEN, LOYALTY_SKU_MAX, false, sku));
+		CK(g_text(r, "ty", TXT_IDENT, LOYALTY_PRODUCT_TYPE_MAX, false, type));
+		CK(g_i64(r, "qt", 1, INT64_MAX, &q));
+		CK(g_i64(r, "pr", 0, INT64_MAX, &u));
 		rd_leave(r);
 		if ((rc = loyalty_purchase_add_item(p, sku, type, q, u)) != LOYALTY_OK)
 			CK(rd_refused(r, off, NULL, rc));
@@ -1477,53 +1669,53 @@ static int get_receipt(rd *r, loyalty_receipt **out)
 	x = calloc(1, sizeof *x);
 	if (x == NULL)
 		return rd_oom();
-	CK(g_text(r, "key", TXT_TOKEN, LOYALTY_KEY_MAX, false, buf));
+	CK(g_text(r, "k", TXT_TOKEN, LOYALTY_KEY_MAX, false, buf));
 	CK(intern(x, buf, &x->key_off));
-	CK(g_id(r, "customer", false, &x->customer_id));
-	off = AT_VALUE(r, "currency");
-	CK(g_text(r, "currency", TXT_ANY, 3, false, buf));
+	CK(g_id(r, "c", false, &x->customer_id));
+	off = AT_VALUE(r, "cu");
+	CK(g_text(r, "cu", TXT_ANY, 3, false, buf));
 	if (strlen(buf) != 3 || !loyalty_currency_is_valid(buf))
 		CK(rd_fail(r, off, "currency", "'%s' is not an ISO 4217 code", buf));
 	memcpy(x->currency, buf, 4);
-	CK(g_i64(r, "spend", INT64_MIN, INT64_MAX, &x->spend));
-	CK(g_i64(r, "eligible", INT64_MIN, INT64_MAX, &x->eligible_spend));
-	CK(g_i64(r, "points", INT64_MIN, INT64_MAX, &x->points));
-	CK(g_frac(r, "exact", false, &x->exact));
-	CK(g_frac(r, "base", false, &x->base));
-	CK(g_frac(r, "adjust", false, &x->adjustment));
-	CK(g_i64(r, "rounding", LOYALTY_ROUND_FLOOR, LOYALTY_ROUND_CEIL, &v));
+	CK(g_i64(r, "sp", INT64_MIN, INT64_MAX, &x->spend));
+	CK(g_i64(r, "el", INT64_MIN, INT64_MAX, &x->eligible_spend));
+	CK(g_i64(r, "p", INT64_MIN, INT64_MAX, &x->points));
+	CK(g_frac(r, "x", false, &x->exact));
+	CK(g_frac(r, "bs", false, &x->base));
+	CK(g_frac(r, "aj", false, &x->adjustment));
+	CK(g_i64(r, "ro", LOYALTY_ROUND_FLOOR, LOYALTY_ROUND_CEIL, &v));
 	x->rounding = (loyalty_rounding)v;
-	CK(rd_field(r, "lines", &saved));
-	CK(rd_array(r, NULL, 1 + K("name") + MIN_STR + K("kind") + MIN_STR + K("role") + 1 + K("applied") + 1 + K("points") + MIN_FRAC + K("detail") + 1, SIZE_MAX, &n));
+	CK(rd_field(r, "ln", &saved));
+	CK(rd_array(r, NULL, 1 + K("n") + MIN_STR + K("ki") + MIN_STR + K("rl") + 1 + K("ap") + 1 + K("p") + MIN_FRAC + K("dt") + 1, SIZE_MAX, &n));
 	if (n > 0 && (x->lines = calloc(n, sizeof *x->lines)) == NULL)
 		CK(rd_oom());
 	for (size_t i = 0; i < n; i++) {
 		ly_rline *l = &x->lines[i];
 		rd_pop(r, saved);
-		rd_push(r, "lines", i, true);
+		rd_push(r, "ln", i, true);
 		CK(rd_map(r, NULL, 6));
-		CK(g_text(r, "name", TXT_IDENT, LOYALTY_NAME_ID_MAX, false, buf));
+		CK(g_text(r, "n", TXT_IDENT, LOYALTY_NAME_ID_MAX, false, buf));
 		CK(intern(x, buf, &l->name_off));
-		CK(g_text(r, "kind", TXT_IDENT, LOYALTY_NAME_ID_MAX, false, buf));
+		CK(g_text(r, "ki", TXT_IDENT, LOYALTY_NAME_ID_MAX, false, buf));
 		CK(intern(x, buf, &l->kind_off));
-		CK(g_i64(r, "role", LOYALTY_ROLE_BASE, LOYALTY_ROLE_BONUS, &v));
+		CK(g_i64(r, "rl", LOYALTY_ROLE_BASE, LOYALTY_ROLE_BONUS, &v));
 		l->role = (loyalty_strategy_role)v;
-		CK(g_bool(r, "applied", &b));
+		CK(g_bool(r, "ap", &b));
 		l->applied = b;
-		CK(g_frac(r, "points", false, &l->points));
-		CK(g_text(r, "detail", TXT_DETAIL, DETAIL_MAX, true, buf));
+		CK(g_frac(r, "p", false, &l->points));
+		CK(g_text(r, "dt", TXT_DETAIL, DETAIL_MAX, true, buf));
 		CK(intern(x, buf, &l->detail_off));
 		rd_leave(r);
 		x->nlines++;
 	}
 	rd_pop(r, saved);
 	rd_leave(r);
-	CK(g_bool(r, "recorded", &x->recorded));
-	off = AT_VALUE(r, "credited");
-	CK(g_i64(r, "credited", INT64_MIN, INT64_MAX, &x->credited));
-	CK(g_i64(r, "capped", INT64_MIN, INT64_MAX, &x->capped));
-	CK(g_i64(r, "pending_until", INT64_MIN, INT64_MAX, &x->pending_until));
-	CK(g_u64(r, "entry", 0, UINT64_MAX, &x->entry_seq));
+	CK(g_bool(r, "rc", &x->recorded));
+	off = AT_VALUE(r, "cr");
+	CK(g_i64(r, "cr", INT64_MIN, INT64_MAX, &x->credited));
+	CK(g_i64(r, "cp", INT64_MIN, INT64_MAX, &x->capped));
+	CK(g_i64(r, "pu", INT64_MIN, INT64_MAX, &x->pending_until));
+	CK(g_u64(r, "e", 0, UINT64_MAX, &x->entry_seq));
 	if (!x->recorded && (x->credited || x->capped || x->pending_until || x->entry_seq))
 		CK(rd_fail(r, off, "credited", "a receipt not recorded by a program has no credited, capped, "
 		                               "pending_until or entry"));
@@ -1551,20 +1743,20 @@ static int get_entry(rd *r, loyalty_entry *out)
 	int rc;
 
 	memset(&x, 0, sizeof x);
-	if ((rc = rd_head(r, ENTRY_FIELDS)) || (rc = g_u64(r, "seq", 1, UINT64_MAX, &x.seq)) ||
-	    (rc = g_id(r, "id", false, &x.id)) || (rc = g_id(r, "customer", false, &x.customer_id)) ||
-	    (rc = g_i64(r, "kind", LOYALTY_ENTRY_ENROLL, LOYALTY_ENTRY_DEBT_REPAY, &v)))
+	if ((rc = rd_head(r, ENTRY_FIELDS)) || (rc = g_u64(r, "sq", 1, UINT64_MAX, &x.seq)) ||
+	    (rc = g_id(r, "id", false, &x.id)) || (rc = g_id(r, "c", false, &x.customer_id)) ||
+	    (rc = g_i64(r, "ki", LOYALTY_ENTRY_ENROLL, LOYALTY_ENTRY_DEBT_REPAY, &v)))
 		return rc;
 	x.kind = (loyalty_entry_kind)v;
-	if ((rc = g_i64(r, "points", INT64_MIN, INT64_MAX, &x.points)) ||
-	    (rc = g_i64(r, "pending", INT64_MIN, INT64_MAX, &x.pending)) ||
-	    (rc = g_i64(r, "debt", INT64_MIN, INT64_MAX, &x.debt)) ||
-	    (rc = g_i64(r, "avail_after", INT64_MIN, INT64_MAX, &x.available_after)) ||
-	    (rc = g_i64(r, "pending_after", INT64_MIN, INT64_MAX, &x.pending_after)) ||
+	if ((rc = g_i64(r, "p", INT64_MIN, INT64_MAX, &x.points)) ||
+	    (rc = g_i64(r, "pe", INT64_MIN, INT64_MAX, &x.pending)) ||
+	    (rc = g_i64(r, "d", INT64_MIN, INT64_MAX, &x.debt)) ||
+	    (rc = g_i64(r, "aa", INT64_MIN, INT64_MAX, &x.available_after)) ||
+	    (rc = g_i64(r, "pa", INT64_MIN, INT64_MAX, &x.pending_after)) ||
 	    (rc = g_i64(r, "at", INT64_MIN, INT64_MAX, &x.at)) ||
-	    (rc = g_text(r, "key", TXT_TOKEN, LOYALTY_KEY_MAX, true, x.key)) ||
-	    (rc = g_text(r, "ref", TXT_DETAIL, LOYALTY_KEY_MAX, true, x.ref)) ||
-	    (rc = g_text(r, "memo", TXT_DETAIL, LOYALTY_MEMO_MAX, true, x.memo)))
+	    (rc = g_text(r, "k", TXT_TOKEN, LOYALTY_KEY_MAX, true, x.key)) ||
+	    (rc = g_text(r, "r", TXT_DETAIL, LOYALTY_KEY_MAX, true, x.ref)) ||
+	    (rc = g_text(r, "m", TXT_DETAIL, LOYALTY_MEMO_MAX, true, x.memo)))
 		return rc;
 	rd_leave(r);
 	*out = x;
@@ -1597,82 +1789,82 @@ static int get_account(rd *r, ly_account **out)
 	a = calloc(1, sizeof *a);
 	if (a == NULL)
 		return rd_oom();
-	CK(rd_field(r, "customer", &saved));
+	CK(rd_field(r, "c", &saved));
 	CK(get_customer(r, &a->c));
 	rd_pop(r, saved);
-	off = AT_VALUE(r, "code");
-	CK(g_text(r, "code", TXT_IDENT, LOYALTY_REFERRAL_CODE_LEN, false, a->code));
+	off = AT_VALUE(r, "co");
+	CK(g_text(r, "co", TXT_IDENT, LOYALTY_REFERRAL_CODE_LEN, false, a->code));
 	if (!code_ok(a->code))
 		CK(rd_fail(r, off, "code", "a referral code is %d bytes of [A-Za-z0-9_.-]", LOYALTY_REFERRAL_CODE_LEN));
-	CK(g_bool(r, "has_referrer", &a->has_referrer));
-	off = AT_VALUE(r, "referrer");
-	CK(g_id(r, "referrer", true, &a->referrer));
+	CK(g_bool(r, "hr", &a->has_referrer));
+	off = AT_VALUE(r, "rf");
+	CK(g_id(r, "rf", true, &a->referrer));
 	if (a->has_referrer == loyalty_id_is_nil(&a->referrer))
 		CK(rd_fail(r, off, "referrer", a->has_referrer ? "the nil id" : "set, but has_referrer is false"));
-	CK(g_bool(r, "purchased", &a->purchased));
-	CK(g_bool(r, "referral_paid", &a->referral_paid));
-	CK(g_int(r, "referrals", 0, INT_MAX, &a->referrals_paid));
-	CK(g_i64(r, "debt", 0, INT64_MAX, &a->debt));
-	CK(rd_field(r, "buckets", &saved));
-	CK(rd_array(r, NULL, 1 + K("id") + 1 + K("amount") + 1 + K("earned") + 1 + K("expires") + 1 + K("matures") + 1, SIZE_MAX, &n));
+	CK(g_bool(r, "pd", &a->purchased));
+	CK(g_bool(r, "rp", &a->referral_paid));
+	CK(g_int(r, "rn", 0, INT_MAX, &a->referrals_paid));
+	CK(g_i64(r, "d", 0, INT64_MAX, &a->debt));
+	CK(rd_field(r, "bk", &saved));
+	CK(rd_array(r, NULL, 1 + K("id") + 1 + K("a") + 1 + K("ea") + 1 + K("ex") + 1 + K("ma") + 1, SIZE_MAX, &n));
 	if (n > 0 && (a->buckets = calloc(n, sizeof *a->buckets)) == NULL)
 		CK(rd_oom());
 	a->capbuckets = n;
 	for (size_t i = 0; i < n; i++) {
 		ly_bucket *b = &a->buckets[i];
 		rd_pop(r, saved);
-		rd_push(r, "buckets", i, true);
+		rd_push(r, "bk", i, true);
 		CK(rd_map(r, NULL, 5));
 		CK(g_u64(r, "id", 0, UINT64_MAX, &b->id));
-		CK(g_i64(r, "amount", INT64_MIN, INT64_MAX, &b->amount));
-		CK(g_i64(r, "earned", INT64_MIN, INT64_MAX, &b->earned_at));
-		CK(g_i64(r, "expires", INT64_MIN, INT64_MAX, &b->expires_at));
-		CK(g_i64(r, "matures", 0, INT64_MAX, &b->matures_at));
+		CK(g_i64(r, "a", INT64_MIN, INT64_MAX, &b->amount));
+		CK(g_i64(r, "ea", INT64_MIN, INT64_MAX, &b->earned_at));
+		CK(g_i64(r, "ex", INT64_MIN, INT64_MAX, &b->expires_at));
+		CK(g_i64(r, "ma", 0, INT64_MAX, &b->matures_at));
 		rd_leave(r);
 		a->nbuckets++;
 	}
 	rd_pop(r, saved);
 	rd_leave(r);
-	CK(g_int(r, "tier", -1, INT_MAX, &a->tier));
-	CK(g_int(r, "paid_tier", -1, INT_MAX, &a->paid_tier));
-	CK(g_i64(r, "paid_until", INT64_MIN, INT64_MAX, &a->paid_until));
-	CK(g_i64(r, "below_since", INT64_MIN, INT64_MAX, &a->below_since));
-	CK(g_i64(r, "eval_year", INT64_MIN, INT64_MAX, &a->evaluated_year));
-	CK(rd_field(r, "metric", &saved));
-	CK(rd_array(r, NULL, 1 + K("at") + 1 + K("amount") + 1, SIZE_MAX, &n));
+	CK(g_int(r, "ti", -1, INT_MAX, &a->tier));
+	CK(g_int(r, "pt", -1, INT_MAX, &a->paid_tier));
+	CK(g_i64(r, "pl", INT64_MIN, INT64_MAX, &a->paid_until));
+	CK(g_i64(r, "bl", INT64_MIN, INT64_MAX, &a->below_since));
+	CK(g_i64(r, "ey", INT64_MIN, INT64_MAX, &a->evaluated_year));
+	CK(rd_field(r, "mt", &saved));
+	CK(rd_array(r, NULL, 1 + K("at") + 1 + K("a") + 1, SIZE_MAX, &n));
 	if (n > 0 && (a->metric = calloc(n, sizeof *a->metric)) == NULL)
 		CK(rd_oom());
 	a->capmetric = n;
 	for (size_t i = 0; i < n; i++) {
 		rd_pop(r, saved);
-		rd_push(r, "metric", i, true);
+		rd_push(r, "mt", i, true);
 		CK(rd_map(r, NULL, 2));
 		CK(g_i64(r, "at", INT64_MIN, INT64_MAX, &a->metric[i].at));
-		CK(g_i64(r, "amount", INT64_MIN, INT64_MAX, &a->metric[i].amount));
+		CK(g_i64(r, "a", INT64_MIN, INT64_MAX, &a->metric[i].amount));
 		rd_leave(r);
 		a->nmetric++;
 	}
 	rd_pop(r, saved);
 	rd_leave(r);
-	CK(rd_field(r, "counters", &saved));
-	CK(rd_array(r, NULL, 1 + K("name") + 1 + K("period") + 1 + K("value") + 1, SIZE_MAX, &n));
+	CK(rd_field(r, "ct", &saved));
+	CK(rd_array(r, NULL, 1 + K("n") + 1 + K("po") + 1 + K("vl") + 1, SIZE_MAX, &n));
 	if (n > 0 && (a->counters = calloc(n, sizeof *a->counters)) == NULL)
 		CK(rd_oom());
 	a->capcounters = n;
 	for (size_t i = 0; i < n; i++) {
 		ly_counter *c = &a->counters[i];
 		rd_pop(r, saved);
-		rd_push(r, "counters", i, true);
+		rd_push(r, "ct", i, true);
 		CK(rd_map(r, NULL, 3));
-		CK(g_text(r, "name", TXT_IDENT, LOYALTY_NAME_ID_MAX, true, c->name));
-		CK(g_i64(r, "period", INT64_MIN, INT64_MAX, &c->period));
-		CK(g_i64(r, "value", INT64_MIN, INT64_MAX, &c->value));
+		CK(g_text(r, "n", TXT_IDENT, LOYALTY_NAME_ID_MAX, true, c->name));
+		CK(g_i64(r, "po", INT64_MIN, INT64_MAX, &c->period));
+		CK(g_i64(r, "vl", INT64_MIN, INT64_MAX, &c->value));
 		rd_leave(r);
 		a->ncounters++;
 	}
 	rd_pop(r, saved);
 	rd_leave(r);
-	CK(g_i64(r, "last_activity", INT64_MIN, INT64_MAX, &v));
+	CK(g_i64(r, "la", INT64_MIN, INT64_MAX, &v));
 	a->last_activity = v;
 	rd_leave(r);
 	*out = a;
@@ -1702,19 +1894,19 @@ static int get_purchase_rec(rd *r, ly_purchase_rec **out)
 	x = calloc(1, sizeof *x);
 	if (x == NULL)
 		return rd_oom();
-	CK(g_text_dup(r, "key", TXT_TOKEN, LOYALTY_KEY_MAX, false, &x->key));
-	CK(g_id(r, "customer", false, &x->customer));
+	CK(g_text_dup(r, "k", TXT_TOKEN, LOYALTY_KEY_MAX, false, &x->key));
+	CK(g_id(r, "c", false, &x->customer));
 	CK(g_i64(r, "at", INT64_MIN, INT64_MAX, &x->at));
-	CK(g_i64(r, "total", 0, INT64_MAX, &x->total));
-	CK(g_i64(r, "eligible", 0, x->total, &x->eligible));
-	CK(g_i64(r, "credited", 0, INT64_MAX, &x->credited));
-	CK(g_i64(r, "metric", 0, INT64_MAX, &x->metric));
-	off = AT_VALUE(r, "earn_seq");
-	CK(g_u64(r, "earn_seq", 0, UINT64_MAX, &x->earn_seq));
+	CK(g_i64(r, "to", 0, INT64_MAX, &x->total));
+	CK(g_i64(r, "el", 0, x->total, &x->eligible));
+	CK(g_i64(r, "cr", 0, INT64_MAX, &x->credited));
+	CK(g_i64(r, "mt", 0, INT64_MAX, &x->metric));
+	off = AT_VALUE(r, "es");
+	CK(g_u64(r, "es", 0, UINT64_MAX, &x->earn_seq));
 	if ((x->earn_seq == 0) != (x->credited == 0))
 		CK(rd_fail(r, off, "earn_seq", "an EARN entry exists exactly when points were credited"));
-	CK(g_i64(r, "refunded", 0, x->total, &x->refunded));
-	CK(g_i64(r, "clawed", 0, x->credited, &x->clawed));
+	CK(g_i64(r, "rfd", 0, x->total, &x->refunded));
+	CK(g_i64(r, "cl", 0, x->credited, &x->clawed));
 	rd_leave(r);
 	*out = x;
 	return LOYALTY_OK;
@@ -1743,26 +1935,26 @@ static int get_redemption_rec(rd *r, ly_redemption_rec **out)
 	if (x == NULL)
 		return rd_oom();
 	CK(g_id(r, "id", false, &x->r.id));
-	CK(g_id(r, "customer", false, &x->r.customer_id));
-	CK(g_text(r, "reward", TXT_IDENT, LOYALTY_NAME_ID_MAX, false, x->r.reward));
-	CK(g_i64(r, "points", 1, INT64_MAX, &x->r.points));
+	CK(g_id(r, "c", false, &x->r.customer_id));
+	CK(g_text(r, "rw", TXT_IDENT, LOYALTY_NAME_ID_MAX, false, x->r.reward));
+	CK(g_i64(r, "p", 1, INT64_MAX, &x->r.points));
 	CK(g_i64(r, "at", INT64_MIN, INT64_MAX, &x->r.at));
-	CK(g_bool(r, "cancelled", &b));
+	CK(g_bool(r, "cn", &b));
 	x->r.cancelled = b;
-	CK(g_u64(r, "entry", 1, UINT64_MAX, &x->r.entry_seq));
-	CK(rd_field(r, "draws", &saved));
-	CK(rd_array(r, NULL, 1 + K("bucket") + 1 + K("amount") + 1 + K("earned") + 1 + K("expires") + 1, SIZE_MAX, &n));
+	CK(g_u64(r, "e", 1, UINT64_MAX, &x->r.entry_seq));
+	CK(rd_field(r, "dr", &saved));
+	CK(rd_array(r, NULL, 1 + K("bu") + 1 + K("a") + 1 + K("ea") + 1 + K("ex") + 1, SIZE_MAX, &n));
 	if (n > 0 && (x->draws = calloc(n, sizeof *x->draws)) == NULL)
 		CK(rd_oom());
 	for (size_t i = 0; i < n; i++) {
 		ly_draw *dr = &x->draws[i];
 		rd_pop(r, saved);
-		rd_push(r, "draws", i, true);
+		rd_push(r, "dr", i, true);
 		CK(rd_map(r, NULL, 4));
-		CK(g_u64(r, "bucket", 0, UINT64_MAX, &dr->bucket));
-		CK(g_i64(r, "amount", INT64_MIN, INT64_MAX, &dr->amount));
-		CK(g_i64(r, "earned", INT64_MIN, INT64_MAX, &dr->earned_at));
-		CK(g_i64(r, "expires", INT64_MIN, INT64_MAX, &dr->expires_at));
+		CK(g_u64(r, "bu", 0, UINT64_MAX, &dr->bucket));
+		CK(g_i64(r, "a", INT64_MIN, INT64_MAX, &dr->amount));
+		CK(g_i64(r, "ea", INT64_MIN, INT64_MAX, &dr->earned_at));
+		CK(g_i64(r, "ex", INT64_MIN, INT64_MAX, &dr->expires_at));
 		rd_leave(r);
 		x->ndraws++;
 	}
@@ -1798,39 +1990,39 @@ static int get_idem(rd *r, ly_idem **out)
 	x = calloc(1, sizeof *x);
 	if (x == NULL)
 		return rd_oom();
-	CK(g_text_dup(r, "key", TXT_TOKEN, LOYALTY_KEY_MAX, false, &x->key));
+	CK(g_text_dup(r, "k", TXT_TOKEN, LOYALTY_KEY_MAX, false, &x->key));
 	off = AT_VALUE(r, "op");
 	CK(g_i64(r, "op", LY_OP_ENROLL, LY_OP_ASSIGN_TIER, &v));
 	x->op = (int)v;
-	CK(rd_key(r, "request"));
-	CK(rd_raw(r, "request", true, REQUEST_MAX, &req, &n));
+	CK(rd_key(r, "rq"));
+	CK(rd_raw(r, "rq", true, REQUEST_MAX, &req, &n));
 	if ((x->request = malloc(n ? n : 1)) == NULL)
 		CK(rd_oom());
 	if (n)
 		memcpy(x->request, req, n);
 	x->request_len = n;
-	CK(rd_key(r, "receipt"));
+	CK(rd_key(r, "rt"));
 	if (!rd_nil(r)) {
-		saved = rd_push(r, "receipt", 0, false);
+		saved = rd_push(r, "rt", 0, false);
 		CK(get_receipt(r, &x->receipt));
 		rd_pop(r, saved);
 	}
 	if ((x->receipt != NULL) != (x->op == LY_OP_PURCHASE))
 		CK(rd_fail(r, off, "receipt", "a receipt is recorded for purchases, and only for them"));
-	CK(rd_key(r, "entry"));
+	CK(rd_key(r, "e"));
 	if (!rd_nil(r)) {
-		saved = rd_push(r, "entry", 0, false);
+		saved = rd_push(r, "e", 0, false);
 		CK(get_entry(r, &x->entry));
 		rd_pop(r, saved);
 	}
 	CK(g_id(r, "id", true, &x->id));
-	CK(rd_field(r, "refund", &saved));
+	CK(rd_field(r, "rfn", &saved));
 	CK(rd_map(r, NULL, 5));
-	CK(g_i64(r, "clawed", INT64_MIN, INT64_MAX, &x->refund.clawed_back));
-	CK(g_i64(r, "from_pending", INT64_MIN, INT64_MAX, &x->refund.from_pending));
-	CK(g_i64(r, "debt_added", INT64_MIN, INT64_MAX, &x->refund.debt_added));
-	CK(g_i64(r, "refunded", INT64_MIN, INT64_MAX, &x->refund.refunded_total));
-	CK(g_u64(r, "entry", 0, UINT64_MAX, &x->refund.entry_seq));
+	CK(g_i64(r, "cl", INT64_MIN, INT64_MAX, &x->refund.clawed_back));
+	CK(g_i64(r, "fp", INT64_MIN, INT64_MAX, &x->refund.from_pending));
+	CK(g_i64(r, "da", INT64_MIN, INT64_MAX, &x->refund.debt_added));
+	CK(g_i64(r, "rfd", INT64_MIN, INT64_MAX, &x->refund.refunded_total));
+	CK(g_u64(r, "e", 0, UINT64_MAX, &x->refund.entry_seq));
 	rd_leave(r);
 	rd_pop(r, saved);
 	rd_leave(r);
@@ -2077,9 +2269,9 @@ static int get_tier(rd *r, ly_tier *t)
 {
 	int rc;
 
-	if ((rc = g_text_dup(r, "name", TXT_IDENT, LOYALTY_TIER_NAME_MAX, false, &t->name)) ||
-	    (rc = g_i64(r, "threshold", 0, INT64_MAX, &t->threshold)) ||
-	    (rc = get_strset(r, "benefits", LOYALTY_NAME_ID_MAX, &t->benefits)))
+	if ((rc = g_text_dup(r, "n", TXT_IDENT, LOYALTY_TIER_NAME_MAX, false, &t->name)) ||
+	    (rc = g_i64(r, "th", 0, INT64_MAX, &t->threshold)) ||
+	    (rc = get_strset(r, "bn", LOYALTY_NAME_ID_MAX, &t->benefits)))
 		return rc;
 	return LOYALTY_OK;
 }
@@ -2091,11 +2283,11 @@ static int get_action(rd *r, ly_action *a)
 	int64_t v;
 	int rc;
 
-	if ((rc = g_text_dup(r, "name", TXT_IDENT, LOYALTY_NAME_ID_MAX, false, &a->name)) ||
-	    (rc = g_i64(r, "points", 1, INT64_MAX, &a->points)) || (rc = g_int(r, "cap_count", 0, INT_MAX, &a->cap_count)))
+	if ((rc = g_text_dup(r, "n", TXT_IDENT, LOYALTY_NAME_ID_MAX, false, &a->name)) ||
+	    (rc = g_i64(r, "p", 1, INT64_MAX, &a->points)) || (rc = g_int(r, "cc", 0, INT_MAX, &a->cap_count)))
 		return rc;
-	off = AT_VALUE(r, "cap_period");
-	if ((rc = g_i64(r, "cap_period", LOYALTY_PERIOD_NONE, LOYALTY_PERIOD_EVER, &v)) != LOYALTY_OK)
+	off = AT_VALUE(r, "cpe");
+	if ((rc = g_i64(r, "cpe", LOYALTY_PERIOD_NONE, LOYALTY_PERIOD_EVER, &v)) != LOYALTY_OK)
 		return rc;
 	a->cap_period = (loyalty_period)v;
 	if ((a->cap_count > 0) != (a->cap_period != LOYALTY_PERIOD_NONE))
@@ -2108,10 +2300,10 @@ static int get_partner(rd *r, ly_partner *p)
 	size_t off;
 	int rc;
 
-	if ((rc = g_text_dup(r, "name", TXT_IDENT, LOYALTY_NAME_ID_MAX, false, &p->name)) != LOYALTY_OK)
+	if ((rc = g_text_dup(r, "n", TXT_IDENT, LOYALTY_NAME_ID_MAX, false, &p->name)) != LOYALTY_OK)
 		return rc;
-	off = AT_VALUE(r, "rate");
-	if ((rc = g_frac(r, "rate", true, &p->rate)) != LOYALTY_OK)
+	off = AT_VALUE(r, "ra");
+	if ((rc = g_frac(r, "ra", true, &p->rate)) != LOYALTY_OK)
 		return rc;
 	if (p->rate.num <= 0)
 		return rd_fail(r, off, "rate", "a partner's rate is > 0");
@@ -2124,8 +2316,8 @@ static int get_reward_head(rd *r, ly_reward *x)
 	int rc;
 
 	if ((rc = g_text_dup(r, "id", TXT_IDENT, LOYALTY_NAME_ID_MAX, false, &x->id)) ||
-	    (rc = g_text_dup(r, "name", TXT_TEXT, LOYALTY_NAME_MAX, true, &x->name)) ||
-	    (rc = g_i64(r, "cost", 1, INT64_MAX, &x->cost)))
+	    (rc = g_text_dup(r, "n", TXT_TEXT, LOYALTY_NAME_MAX, true, &x->name)) ||
+	    (rc = g_i64(r, "cs", 1, INT64_MAX, &x->cost)))
 		return rc;
 	return LOYALTY_OK;
 }
@@ -2135,14 +2327,14 @@ static int get_reward_tail(rd *r, ly_reward *x)
 	size_t off;
 	int rc;
 
-	if ((rc = g_i64(r, "valid_from", INT64_MIN, INT64_MAX, &x->valid_from)) != LOYALTY_OK)
+	if ((rc = g_i64(r, "vf", INT64_MIN, INT64_MAX, &x->valid_from)) != LOYALTY_OK)
 		return rc;
-	off = AT_VALUE(r, "valid_until");
-	if ((rc = g_i64(r, "valid_until", INT64_MIN, INT64_MAX, &x->valid_until)) != LOYALTY_OK)
+	off = AT_VALUE(r, "vu");
+	if ((rc = g_i64(r, "vu", INT64_MIN, INT64_MAX, &x->valid_until)) != LOYALTY_OK)
 		return rc;
 	if (x->valid_until != 0 && x->valid_until <= x->valid_from)
 		return rd_fail(r, off, "valid_until", "not after valid_from");
-	return g_i64(r, "stock", -1, INT64_MAX, &x->stock);
+	return g_i64(r, "s", -1, INT64_MAX, &x->stock);
 }
 
 static int get_calc_options(rd *r, loyalty_calculator_options *o)
@@ -2152,19 +2344,19 @@ static int get_calc_options(rd *r, loyalty_calculator_options *o)
 	int rc;
 
 	loyalty_calculator_options_init(o, LOYALTY_CALCULATOR_OPTIONS_VERSION);
-	if ((rc = rd_field(r, "calculator", &saved)) || (rc = rd_map(r, NULL, CALC_OPTION_FIELDS)))
+	if ((rc = rd_field(r, "cal", &saved)) || (rc = rd_map(r, NULL, CALC_OPTION_FIELDS)))
 		return rc;
-	off = AT_VALUE(r, "currency");
-	if ((rc = g_text(r, "currency", TXT_ANY, 3, false, o->currency)) != LOYALTY_OK)
+	off = AT_VALUE(r, "cu");
+	if ((rc = g_text(r, "cu", TXT_ANY, 3, false, o->currency)) != LOYALTY_OK)
 		return rc;
 	if (strlen(o->currency) != 3 || !loyalty_currency_is_valid(o->currency))
 		return rd_fail(r, off, "currency", "'%s' is not an ISO 4217 code", o->currency);
-	if ((rc = g_i64(r, "rounding", LOYALTY_ROUND_FLOOR, LOYALTY_ROUND_CEIL, &v)) != LOYALTY_OK)
+	if ((rc = g_i64(r, "ro", LOYALTY_ROUND_FLOOR, LOYALTY_ROUND_CEIL, &v)) != LOYALTY_OK)
 		return rc;
 	o->rounding = (loyalty_rounding)v;
-	if ((rc = g_int(r, "utc_offset", LOYALTY_UTC_OFFSET_MIN, LOYALTY_UTC_OFFSET_MAX, &o->utc_offset_minutes)))
+	if ((rc = g_int(r, "off", LOYALTY_UTC_OFFSET_MIN, LOYALTY_UTC_OFFSET_MAX, &o->utc_offset_minutes)))
 		return rc;
-	if ((rc = g_i64(r, "stacking", LOYALTY_STACK_ADDITIVE, LOYALTY_STACK_COMPOUND, &v)) != LOYALTY_OK)
+	if ((rc = g_i64(r, "stk", LOYALTY_STACK_ADDITIVE, LOYALTY_STACK_COMPOUND, &v)) != LOYALTY_OK)
 		return rc;
 	o->stacking = (loyalty_stacking)v;
 	rd_leave(r);
@@ -2180,38 +2372,38 @@ static int get_program_options(rd *r, loyalty_program_options *o)
 	int rc;
 
 	loyalty_program_options_init(o, LOYALTY_PROGRAM_OPTIONS_VERSION);
-	if ((rc = rd_field(r, "options", &saved)) != LOYALTY_OK)
+	if ((rc = rd_field(r, "opt", &saved)) != LOYALTY_OK)
 		return rc;
 	at = r->d->off;
-	if ((rc = rd_map(r, NULL, PROGRAM_OPTION_FIELDS)) || (rc = g_int(r, "pending_days", 0, 3660, &o->pending_days)) ||
-	    (rc = g_i64(r, "refund_policy", LOYALTY_REFUND_NEGATIVE_BALANCE, LOYALTY_REFUND_DEBT, &v)))
+	if ((rc = rd_map(r, NULL, PROGRAM_OPTION_FIELDS)) || (rc = g_int(r, "pdy", 0, 3660, &o->pending_days)) ||
+	    (rc = g_i64(r, "rpo", LOYALTY_REFUND_NEGATIVE_BALANCE, LOYALTY_REFUND_DEBT, &v)))
 		return rc;
 	o->refund_policy = (loyalty_refund_policy)v;
-	if ((rc = g_i64(r, "cap_purchase", 0, INT64_MAX, &o->cap_per_purchase)) ||
-	    (rc = g_i64(r, "cap_period_points", 0, INT64_MAX, &o->cap_per_period)) ||
-	    (rc = g_i64(r, "cap_period", LOYALTY_PERIOD_NONE, LOYALTY_PERIOD_EVER, &v)))
+	if ((rc = g_i64(r, "cpu", 0, INT64_MAX, &o->cap_per_purchase)) ||
+	    (rc = g_i64(r, "cpp", 0, INT64_MAX, &o->cap_per_period)) ||
+	    (rc = g_i64(r, "cpe", LOYALTY_PERIOD_NONE, LOYALTY_PERIOD_EVER, &v)))
 		return rc;
 	o->cap_period = (loyalty_period)v;
-	if ((rc = g_i64(r, "expiry", LOYALTY_EXPIRY_NEVER, LOYALTY_EXPIRY_INACTIVITY, &v)) != LOYALTY_OK)
+	if ((rc = g_i64(r, "exp", LOYALTY_EXPIRY_NEVER, LOYALTY_EXPIRY_INACTIVITY, &v)) != LOYALTY_OK)
 		return rc;
 	o->expiry = (loyalty_expiry_mode)v;
-	if ((rc = g_int(r, "expiry_months", 0, 1200, &o->expiry_months)) ||
-	    (rc = g_int(r, "expiry_days", 0, 36600, &o->expiry_days)) ||
-	    (rc = g_i64(r, "expiry_round_up", LOYALTY_PERIOD_NONE, LOYALTY_PERIOD_YEAR, &v)))
+	if ((rc = g_int(r, "exm", 0, 1200, &o->expiry_months)) ||
+	    (rc = g_int(r, "exd", 0, 36600, &o->expiry_days)) ||
+	    (rc = g_i64(r, "exr", LOYALTY_PERIOD_NONE, LOYALTY_PERIOD_YEAR, &v)))
 		return rc;
 	o->expiry_round_up = (loyalty_period)v;
-	if ((rc = g_i64(r, "tier_metric", LOYALTY_TIER_BY_SPEND, LOYALTY_TIER_BY_POINTS, &v)) != LOYALTY_OK)
+	if ((rc = g_i64(r, "tm", LOYALTY_TIER_BY_SPEND, LOYALTY_TIER_BY_POINTS, &v)) != LOYALTY_OK)
 		return rc;
 	o->tier_metric = (loyalty_tier_metric)v;
-	if ((rc = g_i64(r, "tier_window", LOYALTY_TIER_CALENDAR_YEAR, LOYALTY_TIER_ROLLING_DAYS, &v)) != LOYALTY_OK)
+	if ((rc = g_i64(r, "tw", LOYALTY_TIER_CALENDAR_YEAR, LOYALTY_TIER_ROLLING_DAYS, &v)) != LOYALTY_OK)
 		return rc;
 	o->tier_window = (loyalty_tier_window)v;
-	if ((rc = g_int(r, "tier_window_days", 0, 3660, &o->tier_window_days)) ||
-	    (rc = g_int(r, "tier_grace_days", 0, 3660, &o->tier_grace_days)) ||
-	    (rc = g_i64(r, "referrer_bonus", 0, INT64_MAX, &o->referrer_bonus)) ||
-	    (rc = g_i64(r, "referee_bonus", 0, INT64_MAX, &o->referee_bonus)) ||
-	    (rc = g_i64(r, "referral_min_spend", 0, INT64_MAX, &o->referral_min_spend)) ||
-	    (rc = g_int(r, "referral_max", 0, INT_MAX, &o->referral_max_per_referrer)))
+	if ((rc = g_int(r, "twd", 0, 3660, &o->tier_window_days)) ||
+	    (rc = g_int(r, "tgd", 0, 3660, &o->tier_grace_days)) ||
+	    (rc = g_i64(r, "rrb", 0, INT64_MAX, &o->referrer_bonus)) ||
+	    (rc = g_i64(r, "reb", 0, INT64_MAX, &o->referee_bonus)) ||
+	    (rc = g_i64(r, "rms", 0, INT64_MAX, &o->referral_min_spend)) ||
+	    (rc = g_int(r, "rmx", 0, INT_MAX, &o->referral_max_per_referrer)))
 		return rc;
 	rd_leave(r);
 	/* the combinations program.c's check_options requires */
@@ -2247,7 +2439,7 @@ static int get_strategies(rd *r, ly_definition *d)
 	int64_t v;
 	int rc;
 
-	if ((rc = rd_field(r, "strategies", &saved)) || (rc = rd_array(r, NULL, 1 + K("kind") + MIN_STR + K("name") + MIN_STR + K("role") + 1 + K("params") + 1, SIZE_MAX, &n)))
+	if ((rc = rd_field(r, "str", &saved)) || (rc = rd_array(r, NULL, 1 + K("ki") + MIN_STR + K("n") + MIN_STR + K("rl") + 1 + K("prm") + 1, SIZE_MAX, &n)))
 		return rc;
 	if ((rc = loyalty_calculator_new(&calc, &d->copts)) != LOYALTY_OK)
 		return rc == LOYALTY_ENOMEM ? rc : rd_fail(r, 0, NULL, "calculator options refused");
@@ -2257,15 +2449,15 @@ static int get_strategies(rd *r, ly_definition *d)
 		ly_strategy_def *s = &d->strategies[i];
 		const loyalty_params *canon;
 		rd_pop(r, saved);
-		rd_push(r, "strategies", i, true);
+		rd_push(r, "str", i, true);
 		off = r->d->off;
 		d->nstrategies++;
 		CK(rd_map(r, NULL, 4));
-		CK(g_text_dup(r, "kind", TXT_IDENT, LOYALTY_NAME_ID_MAX, false, &s->kind));
-		CK(g_text_dup(r, "name", TXT_IDENT, LOYALTY_NAME_ID_MAX, false, &s->name));
-		CK(g_i64(r, "role", LOYALTY_ROLE_BASE, LOYALTY_ROLE_BONUS, &v));
+		CK(g_text_dup(r, "ki", TXT_IDENT, LOYALTY_NAME_ID_MAX, false, &s->kind));
+		CK(g_text_dup(r, "n", TXT_IDENT, LOYALTY_NAME_ID_MAX, false, &s->name));
+		CK(g_i64(r, "rl", LOYALTY_ROLE_BASE, LOYALTY_ROLE_BONUS, &v));
 		s->role = (int)v;
-		CK(g_text_dup(r, "params", TXT_ANY, PARAMS_TEXT_MAX, true, &s->params));
+		CK(g_text_dup(r, "prm", TXT_ANY, PARAMS_TEXT_MAX, true, &s->params));
 		rd_leave(r);
 		if (strcmp(s->kind, "custom") == 0) {
 			if (s->params[0] != '\0')
@@ -2303,17 +2495,17 @@ static int get_definition(rd *r, ly_definition *d)
 
 	CK(rd_head(r, DEFINITION_FIELDS));
 	CK(get_calc_options(r, &d->copts));
-	CK(get_strset(r, "excluded", LOYALTY_PRODUCT_TYPE_MAX, &d->excluded));
+	CK(get_strset(r, "exc", LOYALTY_PRODUCT_TYPE_MAX, &d->excluded));
 	CK(get_strategies(r, d));
 	CK(get_program_options(r, &d->opts));
-	CK(rd_field(r, "tiers", &saved));
-	CK(rd_array(r, NULL, 1 + K("name") + MIN_STR + K("threshold") + 1 + K("benefits") + 1, SIZE_MAX, &n));
+	CK(rd_field(r, "trs", &saved));
+	CK(rd_array(r, NULL, 1 + K("n") + MIN_STR + K("th") + 1 + K("bn") + 1, SIZE_MAX, &n));
 	if ((d->tiers = calloc0(n, sizeof *d->tiers)) == NULL)
 		CK(rd_oom());
 	for (size_t i = 0; i < n; i++) {
 		ly_tier *t = &d->tiers[i];
 		rd_pop(r, saved);
-		rd_push(r, "tiers", i, true);
+		rd_push(r, "trs", i, true);
 		off = r->d->off;
 		d->ntiers++;
 		CK(rd_map(r, NULL, 3));
@@ -2328,19 +2520,19 @@ static int get_definition(rd *r, ly_definition *d)
 	}
 	rd_pop(r, saved);
 	rd_leave(r);
-	CK(rd_field(r, "rewards", &saved));
-	CK(rd_array(r, NULL, 1 + K("id") + MIN_STR + K("name") + 1 + K("cost") + 1 + K("min_tier") + 1 + K("valid_from") + 1 + K("valid_until") + 1 + K("stock") + 1, SIZE_MAX, &n));
+	CK(rd_field(r, "rws", &saved));
+	CK(rd_array(r, NULL, 1 + K("id") + MIN_STR + K("n") + 1 + K("cs") + 1 + K("mti") + 1 + K("vf") + 1 + K("vu") + 1 + K("s") + 1, SIZE_MAX, &n));
 	if ((d->rewards = calloc0(n, sizeof *d->rewards)) == NULL)
 		CK(rd_oom());
 	for (size_t i = 0; i < n; i++) {
 		ly_reward *x = &d->rewards[i];
 		rd_pop(r, saved);
-		rd_push(r, "rewards", i, true);
+		rd_push(r, "rws", i, true);
 		off = r->d->off;
 		d->nrewards++;
 		CK(rd_map(r, NULL, 7));
 		CK(get_reward_head(r, x));
-		CK(g_int(r, "min_tier", -1, (int)(d->ntiers < INT_MAX ? d->ntiers : INT_MAX) - 1, &x->min_tier));
+		CK(g_int(r, "mti", -1, (int)(d->ntiers < INT_MAX ? d->ntiers : INT_MAX) - 1, &x->min_tier));
 		CK(get_reward_tail(r, x));
 		rd_leave(r);
 		for (size_t j = 0; j < i; j++)
@@ -2349,13 +2541,13 @@ static int get_definition(rd *r, ly_definition *d)
 	}
 	rd_pop(r, saved);
 	rd_leave(r);
-	CK(rd_field(r, "actions", &saved));
-	CK(rd_array(r, NULL, 1 + K("name") + MIN_STR + K("points") + 1 + K("cap_count") + 1 + K("cap_period") + 1, SIZE_MAX, &n));
+	CK(rd_field(r, "act", &saved));
+	CK(rd_array(r, NULL, 1 + K("n") + MIN_STR + K("p") + 1 + K("cc") + 1 + K("cpe") + 1, SIZE_MAX, &n));
 	if ((d->actions = calloc0(n, sizeof *d->actions)) == NULL)
 		CK(rd_oom());
 	for (size_t i = 0; i < n; i++) {
 		rd_pop(r, saved);
-		rd_push(r, "actions", i, true);
+		rd_push(r, "act", i, true);
 		off = r->d->off;
 		d->nactions++;
 		CK(rd_map(r, NULL, 4));
@@ -2367,13 +2559,13 @@ static int get_definition(rd *r, ly_definition *d)
 	}
 	rd_pop(r, saved);
 	rd_leave(r);
-	CK(rd_field(r, "partners", &saved));
-	CK(rd_array(r, NULL, 1 + K("name") + MIN_STR + K("rate") + MIN_FRAC, SIZE_MAX, &n));
+	CK(rd_field(r, "prt", &saved));
+	CK(rd_array(r, NULL, 1 + K("n") + MIN_STR + K("ra") + MIN_FRAC, SIZE_MAX, &n));
 	if ((d->partners = calloc0(n, sizeof *d->partners)) == NULL)
 		CK(rd_oom());
 	for (size_t i = 0; i < n; i++) {
 		rd_pop(r, saved);
-		rd_push(r, "partners", i, true);
+		rd_push(r, "prt", i, true);
 		off = r->d->off;
 		d->npartners++;
 		CK(rd_map(r, NULL, 2));
@@ -2434,10 +2626,10 @@ int ly_decode_rec_reward(ly_dec *d, ly_reward *out, char **min_tier_name)
 
 	memset(&x, 0, sizeof x);
 	x.min_tier = -1;
-	if ((rc = rd_head(r, 7)) || (rc = get_reward_head(r, &x)) || (rc = rd_key(r, "min_tier")))
+	if ((rc = rd_head(r, 7)) || (rc = get_reward_head(r, &x)) || (rc = rd_key(r, "mti")))
 		goto fail;
 	if (!rd_nil(r)) {
-		size_t saved = rd_push(r, "min_tier", 0, false);
+		size_t saved = rd_push(r, "mti", 0, false);
 		if ((rc = g_text_dup(r, NULL, TXT_IDENT, LOYALTY_TIER_NAME_MAX, false, &tier)) != LOYALTY_OK)
 			goto fail;
 		rd_pop(r, saved);
@@ -2461,8 +2653,8 @@ int ly_decode_rec_stock(ly_dec *d, char **reward_id, int64_t *stock)
 	int rc;
 	DEC_BEGIN("stock_rec");
 
-	if ((rc = rd_head(r, 2)) || (rc = g_text_dup(r, "reward", TXT_IDENT, LOYALTY_NAME_ID_MAX, false, &id)) ||
-	    (rc = g_i64(r, "stock", -1, INT64_MAX, &s))) {
+	if ((rc = rd_head(r, 2)) || (rc = g_text_dup(r, "rw", TXT_IDENT, LOYALTY_NAME_ID_MAX, false, &id)) ||
+	    (rc = g_i64(r, "s", -1, INT64_MAX, &s))) {
 		free(id);
 		return DEC_END(rc);
 	}
@@ -2548,6 +2740,22 @@ int ly_decode_record(ly_dec *d, int *type, ly_dec *body)
  * Transactions
  * ============================================================================= */
 
+static bool account_fits(const loyalty_program *p, const ly_account *a)
+{
+	return a->tier < (int)p->ntiers && a->paid_tier < (int)p->ntiers;
+}
+
+int ly_account_check(const loyalty_program *p, const ly_account *a)
+{
+	char id[LOYALTY_ID_STRLEN + 1];
+
+	if (account_fits(p, a))
+		return LOYALTY_OK;
+	loyalty_id_format(&a->c->id, id, sizeof id);
+	return ly_error(LOYALTY_ECORRUPT, "corrupt: account %s: tier %d / paid tier %d, but the program has %zu tiers", id,
+	                a->tier, a->paid_tier, p->ntiers);
+}
+
 static const ly_account *txn_find(const ly_txn *t, size_t n, const loyalty_id *id)
 {
 	for (size_t i = 0; i < n; i++)
@@ -2566,7 +2774,7 @@ static int txn_check_account(rd *r, ly_txn *t, size_t i, size_t off)
 
 	if (txn_find(t, i, &a->c->id) != NULL)
 		return rd_fail(r, off, NULL, "the same customer twice");
-	if (a->tier >= (int)p->ntiers || a->paid_tier >= (int)p->ntiers)
+	if (!account_fits(p, a))
 		return rd_fail(r, off, "tier", "tier %d / paid tier %d, but the program has %zu tiers", a->tier, a->paid_tier,
 		               p->ntiers);
 	t->accounts[i].is_new = cur == NULL;
@@ -2635,7 +2843,7 @@ static int get_txn(rd *r, ly_txn *t)
 	if ((rc = rd_head(r, TXN_FIELDS)) != LOYALTY_OK)
 		return rc;
 
-	if ((rc = rd_field(r, "accounts", &saved)) != LOYALTY_OK)
+	if ((rc = rd_field(r, "ac", &saved)) != LOYALTY_OK)
 		return rc;
 	acc_off = r->d->off;
 	if ((rc = rd_array(r, NULL, MIN_VALUE, SIZE_MAX, &n)) != LOYALTY_OK)
@@ -2645,7 +2853,7 @@ static int get_txn(rd *r, ly_txn *t)
 	t->capaccounts = n;
 	for (size_t i = 0; i < n; i++) {
 		rd_pop(r, saved);
-		rd_push(r, "accounts", i, true);
+		rd_push(r, "ac", i, true);
 		off = r->d->off;
 		if ((rc = get_account(r, &t->accounts[i].work)) != LOYALTY_OK)
 			return rc;
@@ -2658,14 +2866,14 @@ static int get_txn(rd *r, ly_txn *t)
 		const ly_account *a = t->accounts[i].work;
 		if (a->has_referrer && !txn_known(t, &a->referrer)) {
 			rd_pop(r, saved);
-			rd_push(r, "accounts", i, true);
+			rd_push(r, "ac", i, true);
 			return rd_fail(r, acc_off, "referrer", "not a customer");
 		}
 	}
 	rd_pop(r, saved);
 	rd_leave(r);
 
-	if ((rc = rd_field(r, "entries", &saved)) || (rc = rd_array(r, NULL, MIN_VALUE, SIZE_MAX, &n)))
+	if ((rc = rd_field(r, "en", &saved)) || (rc = rd_array(r, NULL, MIN_VALUE, SIZE_MAX, &n)))
 		return rc;
 	if (n > 0 && (t->entries = calloc(n, sizeof *t->entries)) == NULL)
 		return rd_oom();
@@ -2673,7 +2881,7 @@ static int get_txn(rd *r, ly_txn *t)
 	for (size_t i = 0; i < n; i++) {
 		loyalty_entry *x = &t->entries[i];
 		rd_pop(r, saved);
-		rd_push(r, "entries", i, true);
+		rd_push(r, "en", i, true);
 		off = r->d->off;
 		if ((rc = get_entry(r, x)) != LOYALTY_OK)
 			return rc;
@@ -2687,7 +2895,7 @@ static int get_txn(rd *r, ly_txn *t)
 	rd_pop(r, saved);
 	rd_leave(r);
 
-	if ((rc = rd_field(r, "purchases", &saved)) || (rc = rd_array(r, NULL, MIN_VALUE, SIZE_MAX, &n)))
+	if ((rc = rd_field(r, "pur", &saved)) || (rc = rd_array(r, NULL, MIN_VALUE, SIZE_MAX, &n)))
 		return rc;
 	if (n > 0 && (t->purchases = calloc(n, sizeof *t->purchases)) == NULL)
 		return rd_oom();
@@ -2695,7 +2903,7 @@ static int get_txn(rd *r, ly_txn *t)
 	for (size_t i = 0; i < n; i++) {
 		ly_purchase_rec *x;
 		rd_pop(r, saved);
-		rd_push(r, "purchases", i, true);
+		rd_push(r, "pur", i, true);
 		off = r->d->off;
 		if ((rc = get_purchase_rec(r, &t->purchases[i])) != LOYALTY_OK)
 			return rc;
@@ -2709,7 +2917,7 @@ static int get_txn(rd *r, ly_txn *t)
 	rd_pop(r, saved);
 	rd_leave(r);
 
-	if ((rc = rd_field(r, "redemptions", &saved)) || (rc = rd_array(r, NULL, MIN_VALUE, SIZE_MAX, &n)))
+	if ((rc = rd_field(r, "red", &saved)) || (rc = rd_array(r, NULL, MIN_VALUE, SIZE_MAX, &n)))
 		return rc;
 	if (n > 0 && (t->redemptions = calloc(n, sizeof *t->redemptions)) == NULL)
 		return rd_oom();
@@ -2717,7 +2925,7 @@ static int get_txn(rd *r, ly_txn *t)
 	for (size_t i = 0; i < n; i++) {
 		ly_redemption_rec *x;
 		rd_pop(r, saved);
-		rd_push(r, "redemptions", i, true);
+		rd_push(r, "red", i, true);
 		off = r->d->off;
 		if ((rc = get_redemption_rec(r, &t->redemptions[i])) != LOYALTY_OK)
 			return rc;
@@ -2731,7 +2939,7 @@ static int get_txn(rd *r, ly_txn *t)
 	rd_pop(r, saved);
 	rd_leave(r);
 
-	if ((rc = rd_field(r, "stock", &saved)) || (rc = rd_array(r, NULL, 1 + K("reward") + 1 + K("stock") + 1, SIZE_MAX, &n)))
+	if ((rc = rd_field(r, "s", &saved)) || (rc = rd_array(r, NULL, 1 + K("rw") + 1 + K("s") + 1, SIZE_MAX, &n)))
 		return rc;
 	if (n > 0 && (t->stock = calloc(n, sizeof *t->stock)) == NULL)
 		return rd_oom();
@@ -2740,16 +2948,16 @@ static int get_txn(rd *r, ly_txn *t)
 		ly_stock_change *x = &t->stock[i];
 		uint64_t idx;
 		rd_pop(r, saved);
-		rd_push(r, "stock", i, true);
+		rd_push(r, "s", i, true);
 		off = r->d->off;
 		if ((rc = rd_map(r, NULL, 2)) != LOYALTY_OK)
 			return rc;
-		if ((rc = g_u64(r, "reward", 0, p->nrewards ? (uint64_t)p->nrewards - 1 : 0, &idx)) != LOYALTY_OK)
+		if ((rc = g_u64(r, "rw", 0, p->nrewards ? (uint64_t)p->nrewards - 1 : 0, &idx)) != LOYALTY_OK)
 			return rc;
 		if (p->nrewards == 0)
 			return rd_fail(r, off, "reward", "the program has no rewards");
 		x->reward = (size_t)idx;
-		if ((rc = g_i64(r, "stock", -1, INT64_MAX, &x->stock)) != LOYALTY_OK)
+		if ((rc = g_i64(r, "s", -1, INT64_MAX, &x->stock)) != LOYALTY_OK)
 			return rc;
 		rd_leave(r);
 		t->nstock++;
@@ -2760,19 +2968,19 @@ static int get_txn(rd *r, ly_txn *t)
 	rd_pop(r, saved);
 	rd_leave(r);
 
-	if ((rc = rd_key(r, "idem")) != LOYALTY_OK)
+	if ((rc = rd_key(r, "idm")) != LOYALTY_OK)
 		return rc;
 	off = r->d->off;
 	if (!rd_nil(r)) {
-		saved = rd_push(r, "idem", 0, false);
+		saved = rd_push(r, "idm", 0, false);
 		if ((rc = get_idem(r, &t->idem)) != LOYALTY_OK)
 			return rc;
 		if (s->ops->idem(s, t->idem->key) != NULL)
 			return rd_fail(r, off, "key", "key '%s' was already recorded", t->idem->key);
 		rd_pop(r, saved);
 	}
-	off = AT_VALUE(r, "next_seq");
-	if ((rc = g_u64(r, "next_seq", 1, UINT64_MAX, &next)) != LOYALTY_OK)
+	off = AT_VALUE(r, "ns");
+	if ((rc = g_u64(r, "ns", 1, UINT64_MAX, &next)) != LOYALTY_OK)
 		return rc;
 	if (next != first + t->nentries)
 		return rd_fail(r, off, "next_seq", "%llu, but the entries end before %llu", (unsigned long long)next,

@@ -39,6 +39,11 @@ void ly_enc_free(ly_enc *e);
 /* Take the bytes (the caller frees them); the encoder is reset. */
 uint8_t *ly_enc_take(ly_enc *e, size_t *len);
 
+/* Every field has a short key on the wire (1..3 bytes, "j" for a customer's joined_at) and a name in
+ * messages ("joined"); lib/codec.c lists them. The key of the field named @p name (@p name itself when
+ * the field has no other key), for tests and tools that look at encoded bytes. */
+const char *ly_codec_key(const char *name);
+
 /* ---- the decoder ------------------------------------------------------------- */
 
 typedef struct ly_dec {
@@ -72,6 +77,10 @@ int ly_decode_entry(ly_dec *d, loyalty_entry *out);
 /* An account without its entry list (rebuilt from the ledger on load). */
 int ly_encode_account(ly_enc *e, const ly_account *a);
 int ly_decode_account(ly_dec *d, ly_account **out);
+/* What a decoded account must satisfy to join @p p (ly_decode_account cannot know the program): its
+ * tier and paid tier index the program's tiers. ly_decode_txn checks it (and more: see codec.c); a
+ * snapshot loader should too. LOYALTY_OK or LOYALTY_ECORRUPT with a message. */
+int ly_account_check(const loyalty_program *p, const ly_account *a);
 
 int ly_encode_purchase_rec(ly_enc *e, const ly_purchase_rec *r);
 int ly_decode_purchase_rec(ly_dec *d, ly_purchase_rec **out);

@@ -281,14 +281,22 @@ static int wait_durable(ly_journal *j, uint64_t upto)
 		/* this thread leads the next fsync */
 		j->syncing = true;
 		if (j->opts.sync == LOYALTY_SYNC_BATCH) {
-			double deadline = mono_ms() + j->opts.batch_ms;
-			while (j->waiting < (uint64_t)j->opts.batch_records && mono_ms() < deadline) {
+			/* gather the records of other writers, for at most batch_ms or batch_records, and
+			 * only while they keep coming: a writer alone does not wait for nobody */
+			double start = mono_ms(), last = start;
+			uint64_t seen = j->written;
+			while (j->waiting < (uint64_t)j->opts.batch_records && mono_ms() < start + j->opts.batch_ms &&
+			       mono_ms() - last < 0.3) {
 				struct timespec ts;
 				pthread_mutex_unlock(&j->mu);
 				ts.tv_sec = 0;
-				ts.tv_nsec = 100000; /* let other writers in for 0.1 ms */
+				ts.tv_nsec = 50000; /* let other writers in */
 				nanosleep(&ts, NULL);
 				pthread_mutex_lock(&j->mu);
+				if (j->written != seen) {
+					seen = j->written;
+					last = mono_ms();
+				}
 			}
 		}
 		{
@@ -626,6 +634,7 @@ static int restore(loyalty_program **out, reader *r, loyalty_calculator *calc, c
 	}
 	install_definition(p, &def);
 	ly_txn_init(&t, p);
+	t.bulk = true;
 	txn_ready = true;
 	for (;;) {
 		rc = next_frame(r, &payload, &plen, &bad, &torn);
@@ -642,6 +651,10 @@ static int restore(loyalty_program **out, reader *r, loyalty_calculator *calc, c
 			ly_account *a;
 			if ((rc = ly_decode_account(&body, &a)) != LOYALTY_OK)
 				goto fail;
+			if ((rc = ly_dec_finish(&body)) != LOYALTY_OK || (rc = ly_account_check(p, a)) != LOYALTY_OK) {
+				ly_account_free(a);
+				goto fail;
+			}
 			if ((rc = ly_txn_add_account(&t, a)) != LOYALTY_OK ||
 			    (rc = ly_map_reserve(&by_id, 1)) != LOYALTY_OK)
 				goto fail;
@@ -652,7 +665,7 @@ static int restore(loyalty_program **out, reader *r, loyalty_calculator *calc, c
 		} else if (type == SREC_ENTRY) {
 			loyalty_entry e;
 			ly_account *a;
-			if ((rc = ly_decode_entry(&body, &e)) != LOYALTY_OK)
+			if ((rc = ly_decode_entry(&body, &e)) != LOYALTY_OK || (rc = ly_dec_finish(&body)) != LOYALTY_OK)
 				goto fail;
 			a = ly_map_get(&by_id, e.customer_id.bytes, 16);
 			if (a == NULL || e.seq != t.next_seq) {
@@ -777,6 +790,8 @@ static int replay_record(loyalty_program *p, int type, ly_dec *body)
 		ly_txn t;
 		ly_txn_init(&t, p);
 		rc = ly_decode_txn(body, &t);
+		if (rc == LOYALTY_OK)
+			rc = ly_dec_finish(body);
 		if (rc == LOYALTY_OK)
 			rc = ly_txn_commit(&t); /* p->replaying: not journaled again */
 		ly_txn_release(&t);

@@ -227,6 +227,7 @@ struct ly_txn {
 	size_t nstock, capstock;
 	ly_idem *idem;                 /* the operation's idempotency record (owned) */
 	uint64_t next_seq;
+	bool bulk;                     /* loading a snapshot: records are known to be distinct */
 };
 
 /* ---- the program ------------------------------------------------------------------ */

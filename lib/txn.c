@@ -182,7 +182,7 @@ int ly_txn_entry(ly_txn *t, ly_account *a, loyalty_entry_kind kind, loyalty_poin
 
 int ly_txn_put_purchase(ly_txn *t, ly_purchase_rec *r)
 {
-	for (size_t i = 0; i < t->npurchases; i++) {
+	for (size_t i = 0; !t->bulk && i < t->npurchases; i++) {
 		if (strcmp(t->purchases[i]->key, r->key) == 0) {
 			ly_purchase_rec_free(t->purchases[i]);
 			t->purchases[i] = r;
@@ -199,7 +199,7 @@ int ly_txn_put_purchase(ly_txn *t, ly_purchase_rec *r)
 
 int ly_txn_put_redemption(ly_txn *t, ly_redemption_rec *r)
 {
-	for (size_t i = 0; i < t->nredemptions; i++) {
+	for (size_t i = 0; !t->bulk && i < t->nredemptions; i++) {
 		if (memcmp(t->redemptions[i]->r.id.bytes, r->r.id.bytes, 16) == 0) {
 			ly_redemption_rec_free(t->redemptions[i]);
 			t->redemptions[i] = r;
