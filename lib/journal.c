@@ -286,7 +286,7 @@ static int wait_durable(ly_journal *j, uint64_t upto)
 			double start = mono_ms(), last = start;
 			uint64_t seen = j->written;
 			while (j->waiting < (uint64_t)j->opts.batch_records && mono_ms() < start + j->opts.batch_ms &&
-			       mono_ms() - last < 0.3) {
+			       mono_ms() - last < 0.1) {
 				struct timespec ts;
 				pthread_mutex_unlock(&j->mu);
 				ts.tv_sec = 0;
