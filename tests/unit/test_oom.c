@@ -194,6 +194,70 @@ static void test_calculator_and_compute(void **state)
 	loyalty_customer_free(c);
 }
 
+/* A durable program: every allocation of a purchase, a snapshot and a reopen fails in turn; the
+ * call fails cleanly (nothing written, nothing visible) or succeeds, and the directory always
+ * reopens to the state the program shows. */
+static loyalty_calculator *oom_calc(void)
+{
+	loyalty_calculator_options o = LOYALTY_CALCULATOR_OPTIONS_INIT;
+	loyalty_calculator *c = NULL;
+
+	memcpy(o.currency, "USD", 4);
+	assert_ok(loyalty_calculator_new(&c, &o));
+	assert_ok(loyalty_calculator_add(c, "base_rate", "base", "points=1 per=100"));
+	return c;
+}
+
+static void test_durable_program(void **state)
+{
+	loyalty_program_options po = LOYALTY_PROGRAM_OPTIONS_INIT;
+	loyalty_journal_options jo = LOYALTY_JOURNAL_OPTIONS_INIT;
+	char dir[] = "/tmp/loyalty-oom-XXXXXX", cmd[64];
+	loyalty_program *p = NULL, *q = NULL;
+	loyalty_customer *c = torture_customer(9);
+	loyalty_calculator *calc;
+	size_t entries;
+
+	(void)state;
+	jo.sync = LOYALTY_SYNC_NONE;
+	assert_non_null(mkdtemp(dir));
+	calc = oom_calc();
+	FOR_EACH_FAILURE(loyalty_program_open(&p, dir, calc, &po, &jo, NULL), assert_null(p));
+	assert_ok(loyalty_program_enroll(p, "enrol", c, NULL, 0, NULL));
+	for (int i = 0; i < 3; i++) {
+		char key[16];
+		loyalty_purchase *pu;
+		snprintf(key, sizeof key, "o-%d", i);
+		pu = torture_purchase(c, key, 1000 + i, "USD");
+		assert_ok(loyalty_purchase_add_item(pu, "s", "t", 1, 1000 * (i + 1)));
+		entries = loyalty_program_entry_count(p);
+		FOR_EACH_FAILURE(loyalty_program_record_purchase(p, pu, NULL),
+		                 assert_int_equal(loyalty_program_entry_count(p), entries));
+		loyalty_purchase_free(pu);
+	}
+	FOR_EACH_FAILURE(loyalty_program_snapshot(p), (void)0);
+	entries = loyalty_program_entry_count(p);
+	loyalty_program_free(p);
+	/* reopening under failing allocations: fails cleanly (the calculator is ours again) or opens */
+	for (int n = 0;; n++) {
+		int rc;
+		calc = oom_calc();
+		countdown = n;
+		rc = loyalty_program_open(&q, dir, calc, &po, &jo, NULL);
+		countdown = -1;
+		if (rc == LOYALTY_OK)
+			break;
+		assert_int_equal(rc, LOYALTY_ENOMEM);
+		loyalty_calculator_free(calc);
+		assert_true(n < 100000);
+	}
+	assert_int_equal(loyalty_program_entry_count(q), entries);
+	loyalty_program_free(q);
+	loyalty_customer_free(c);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_purchase),
 		cmocka_unit_test(test_params),
 		cmocka_unit_test(test_calculator_and_compute),
+		cmocka_unit_test(test_durable_program),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
