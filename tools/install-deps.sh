@@ -4,8 +4,16 @@
 set -euo pipefail
 
 # python3-venv and python3-dev: the Python binding's virtual environments and
-# extension module (make test-python, make demo-python).
-packages=(cmake ninja-build gcc pkg-config uuid-dev libmsgpack-dev libcmocka-dev valgrind python3-venv python3-dev)
+# extension module (make test-python, make demo-python). clang and its
+# compiler-rt (libclang-rt-14-dev on Debian 12: libFuzzer and the sanitizer
+# runtimes: only recommended by clang, so --no-install-recommends skips it): the
+# fuzz targets (make test-fuzz).
+packages=(cmake ninja-build gcc pkg-config uuid-dev libmsgpack-dev libcmocka-dev valgrind python3-venv python3-dev
+	clang libclang-rt-14-dev)
+
+# swig (Debian's 4.1): the Java binding's JNI wrapper (make test-java). The JDK
+# and Maven it also needs come with the machine's base image.
+packages+=(swig)
 
 if ! command -v dpkg-query >/dev/null; then
 	echo "deps: not a Debian-based system; install the equivalents of these by hand:" >&2
