@@ -70,4 +70,6 @@
  * swig/ file covers them. */
 #if defined(SWIGJAVA)
 %include "java/durable.i"
+#elif defined(SWIGPYTHON)
+%include "python/durable.i"
 #endif

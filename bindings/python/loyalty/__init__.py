@@ -11,7 +11,10 @@
 9
 
 A :class:`loyalty.Program` takes the calculator over and keeps customers,
-their points and tiers over time, rewards and the ledger.
+their points and tiers over time, rewards and the ledger;
+``loyalty.Program.open(directory, calculator)`` keeps them on disk as well
+(a journal and snapshots), and ``export`` / ``Program.import_`` move them as
+one file.
 
 Failures raise subclasses of :class:`loyalty.LoyaltyError`; see
 :mod:`loyalty.errors`. Times are aware datetimes (naive means UTC) or int
@@ -40,7 +43,7 @@ from ._convert import (
     to_ms,
     to_pair as _to_pair,
 )
-from ._enums import EntryKind, Expiry, Period, RefundPolicy, Role, Rounding, Stacking, TierMetric, TierWindow
+from ._enums import EntryKind, Expiry, Period, RefundPolicy, Role, Rounding, Stacking, Sync, TierMetric, TierWindow
 from .calculator import Calculator, CustomStrategy, StrategyInfo, StrategyInput, strategy_kinds
 from .customer import Birthday, Customer, CustomerView
 from .errors import (
@@ -64,6 +67,7 @@ from .program import (
     Program,
     ProgramOptions,
     Progress,
+    RecoveryInfo,
     Redemption,
     RefundResult,
     Reward,
@@ -148,6 +152,7 @@ __all__ = [
     "PurchaseView",
     "Receipt",
     "ReceiptLine",
+    "RecoveryInfo",
     "Redemption",
     "RefundPolicy",
     "RefundResult",
@@ -159,6 +164,7 @@ __all__ = [
     "StateError",
     "StrategyInfo",
     "StrategyInput",
+    "Sync",
     "Tier",
     "TierMetric",
     "TierWindow",

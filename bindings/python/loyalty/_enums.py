@@ -17,6 +17,7 @@ __all__ = [
     "Period",
     "TierMetric",
     "TierWindow",
+    "Sync",
     "EntryKind",
 ]
 
@@ -129,6 +130,17 @@ class TierWindow(_Named):
 
     CALENDAR_YEAR = ("calendar_year", 0)
     ROLLING_DAYS = ("rolling_days", 1)
+
+
+class Sync(_Named):
+    """When a durable program's call is acknowledged (docs/DURABILITY.md)."""
+
+    #: the journal record is written and fsynced before the call returns
+    ALWAYS = ("always", 0)
+    #: group commit: one fsync covers the records written within batch_ms or batch_records
+    BATCH = ("batch", 1)
+    #: written to the operating system, never forced: a power loss can lose recent calls
+    NONE = ("none", 2)
 
 
 class EntryKind(IntEnum):

@@ -4,7 +4,9 @@ and the ledger. The rules are docs/PROGRAM.md's."""
 from __future__ import annotations
 
 import datetime as _dt
+import os as _os
 import uuid as _uuid
+from array import array as _array
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import (
@@ -17,6 +19,7 @@ from typing import (
     Sequence,
     Tuple,
     Union,
+    cast,
     overload,
 )
 
@@ -35,7 +38,7 @@ from ._convert import (
     to_pair,
     to_uuid,
 )
-from ._enums import Expiry, Period, RefundPolicy, Rounding, TierMetric, TierWindow, optional_name
+from ._enums import Expiry, Period, RefundPolicy, Rounding, Sync, TierMetric, TierWindow, optional_name
 from ._handle import Handle
 from .calculator import Calculator
 from .customer import Customer, _CustomerFields
@@ -53,6 +56,7 @@ __all__ = [
     "RefundResult",
     "MaintenanceReport",
     "Progress",
+    "RecoveryInfo",
 ]
 
 #: a customer: a Customer (its id) or an id
@@ -213,6 +217,60 @@ class Progress:
     @property
     def next_expiry(self) -> Optional[_dt.datetime]:
         return _when(self.next_expiry_ms)
+
+
+@dataclass(frozen=True)
+class RecoveryInfo:
+    """What opening a durable program's directory found (``loyalty_recovery_info``)."""
+
+    #: the directory held no program: a new one was created
+    created: bool
+    #: the generation of the snapshot read
+    snapshot_generation: int
+    #: journal records applied after the snapshot
+    records_replayed: int
+    #: the offset of a torn or corrupt tail that was cut off, None if none
+    torn_offset: Optional[int]
+    #: the bytes cut (copied aside to torn-<generation>-<offset>.bin)
+    torn_bytes: int
+
+
+#: a file or directory name: a str or an os.PathLike
+PathLike = Union[str, "_os.PathLike[str]"]
+
+
+def _path(value: Any, what: str) -> str:
+    try:
+        path = _os.fspath(value)
+    except TypeError:
+        raise TypeError(f"{what} must be a str or an os.PathLike, not {type(value).__name__}") from None
+    if isinstance(path, bytes):
+        path = _os.fsdecode(path)
+    if not path or "\0" in path:
+        raise InvalidArgument(f"{what} must be a non-empty path without NUL characters", InvalidArgument.CODE)
+    return path
+
+
+def _is_buffer(value: Any) -> bool:
+    if isinstance(value, (str, list, tuple)):
+        return False
+    try:
+        memoryview(value).release()
+    except TypeError:
+        return False
+    return True
+
+
+def _results(items: Iterable[Any]) -> "List[Union[Receipt, BaseException]]":
+    """Receipts, or the exception each failed purchase would have raised."""
+    out: List[Union[Receipt, BaseException]] = []
+    for item in items:
+        if isinstance(item, tuple):
+            code, message, raised = item
+            out.append(raised if raised is not None else error_class(code)(message, code))
+        else:
+            out.append(Receipt(item))
+    return out
 
 
 def _redemption(raw: Any) -> Redemption:
@@ -400,6 +458,55 @@ class Rewards(Sequence[Reward]):
 # ---- the program --------------------------------------------------------------------------------------
 
 
+def _calculator_handle(calculator: Calculator) -> Any:
+    if not isinstance(calculator, Calculator):
+        raise TypeError(f"calculator must be a Calculator, not {type(calculator).__name__}")
+    return calculator._handle()
+
+
+def _program_options(
+    ch: Any,
+    *,
+    pending_days: int = 0,
+    refund_policy: Union[str, RefundPolicy] = RefundPolicy.NEGATIVE_BALANCE,
+    cap_per_purchase: Optional[int] = None,
+    cap_per_period: Optional[int] = None,
+    cap_period: Union[str, Period, None] = None,
+    expiry: Union[str, Expiry] = Expiry.NEVER,
+    expiry_months: int = 0,
+    expiry_days: int = 0,
+    expiry_round_up: Union[str, Period, None] = None,
+    tier_metric: Union[str, TierMetric] = TierMetric.SPEND,
+    tier_window: Union[str, TierWindow] = TierWindow.CALENDAR_YEAR,
+    tier_window_days: int = 0,
+    tier_grace_days: int = 0,
+    referrer_bonus: int = 0,
+    referee_bonus: int = 0,
+    referral_min_spend: MoneyLike = 0,
+    referral_max_per_referrer: Optional[int] = None,
+) -> Any:
+    """The capi.ProgramOptions of Program's keywords (@p ch: the calculator, for its currency)."""
+    o = capi.ProgramOptions()
+    o.pending_days = check_int(pending_days, "pending_days")
+    o.refund_policy = RefundPolicy.of(refund_policy).code
+    o.cap_per_purchase = _opt_int(cap_per_purchase, "cap_per_purchase", 0)
+    o.cap_per_period = _opt_int(cap_per_period, "cap_per_period", 0)
+    o.cap_period = Period.of_optional(cap_period, Period.NONE).code
+    o.expiry = Expiry.of(expiry).code
+    o.expiry_months = check_int(expiry_months, "expiry_months")
+    o.expiry_days = check_int(expiry_days, "expiry_days")
+    o.expiry_round_up = Period.of_optional(expiry_round_up, Period.NONE).code
+    o.tier_metric = TierMetric.of(tier_metric).code
+    o.tier_window = TierWindow.of(tier_window).code
+    o.tier_window_days = check_int(tier_window_days, "tier_window_days")
+    o.tier_grace_days = check_int(tier_grace_days, "tier_grace_days")
+    o.referrer_bonus = check_int(referrer_bonus, "referrer_bonus")
+    o.referee_bonus = check_int(referee_bonus, "referee_bonus")
+    o.referral_min_spend = to_minor(referral_min_spend, minor_digits(ch.currency()), "referral_min_spend")
+    o.referral_max_per_referrer = _opt_int(referral_max_per_referrer, "referral_max_per_referrer", 0)
+    return o
+
+
 class Program(Handle):
     """A loyalty program around a calculator, which it takes over.
 
@@ -426,9 +533,13 @@ class Program(Handle):
     On success the program owns the calculator: the Calculator object stays
     readable (``program.calculator``), refuses changes, and is closed with
     the program. If creation fails, the calculator is still the caller's.
+
+    ``Program(...)`` lives in memory; :meth:`open` keeps a program in a
+    directory (a journal and snapshots) that survives crashes, and
+    :meth:`export` / :meth:`import_` move one as a single file.
     """
 
-    __slots__ = ("_calculator",)
+    __slots__ = ("_calculator", "_recovery")
 
     def __init__(
         self,
@@ -452,32 +563,146 @@ class Program(Handle):
         referral_min_spend: MoneyLike = 0,
         referral_max_per_referrer: Optional[int] = None,
     ) -> None:
-        if not isinstance(calculator, Calculator):
-            raise TypeError(f"calculator must be a Calculator, not {type(calculator).__name__}")
-        ch = calculator._handle()
-        o = capi.ProgramOptions()
-        o.pending_days = check_int(pending_days, "pending_days")
-        o.refund_policy = RefundPolicy.of(refund_policy).code
-        o.cap_per_purchase = _opt_int(cap_per_purchase, "cap_per_purchase", 0)
-        o.cap_per_period = _opt_int(cap_per_period, "cap_per_period", 0)
-        o.cap_period = Period.of_optional(cap_period, Period.NONE).code
-        o.expiry = Expiry.of(expiry).code
-        o.expiry_months = check_int(expiry_months, "expiry_months")
-        o.expiry_days = check_int(expiry_days, "expiry_days")
-        o.expiry_round_up = Period.of_optional(expiry_round_up, Period.NONE).code
-        o.tier_metric = TierMetric.of(tier_metric).code
-        o.tier_window = TierWindow.of(tier_window).code
-        o.tier_window_days = check_int(tier_window_days, "tier_window_days")
-        o.tier_grace_days = check_int(tier_grace_days, "tier_grace_days")
-        o.referrer_bonus = check_int(referrer_bonus, "referrer_bonus")
-        o.referee_bonus = check_int(referee_bonus, "referee_bonus")
-        o.referral_min_spend = to_minor(referral_min_spend, minor_digits(ch.currency()), "referral_min_spend")
-        o.referral_max_per_referrer = _opt_int(referral_max_per_referrer, "referral_max_per_referrer", 0)
+        ch = _calculator_handle(calculator)
+        o = _program_options(
+            ch,
+            pending_days=pending_days,
+            refund_policy=refund_policy,
+            cap_per_purchase=cap_per_purchase,
+            cap_per_period=cap_per_period,
+            cap_period=cap_period,
+            expiry=expiry,
+            expiry_months=expiry_months,
+            expiry_days=expiry_days,
+            expiry_round_up=expiry_round_up,
+            tier_metric=tier_metric,
+            tier_window=tier_window,
+            tier_window_days=tier_window_days,
+            tier_grace_days=tier_grace_days,
+            referrer_bonus=referrer_bonus,
+            referee_bonus=referee_bonus,
+            referral_min_spend=referral_min_spend,
+            referral_max_per_referrer=referral_max_per_referrer,
+        )
         # On success the wrapper stops owning the calculator's handle (the
         # program frees it); on failure it raises and the calculator is untouched.
         super().__init__(capi.Program(ch, o))
         self._calculator = calculator
+        self._recovery: Optional[RecoveryInfo] = None
         calculator._attach(self._h)
+
+    @classmethod
+    def _adopt(cls, raw: Any, calculator: Calculator, recovery: Optional[RecoveryInfo]) -> "Program":
+        """A Program over a new C program that took @p calculator."""
+        program = cls.__new__(cls)
+        Handle.__init__(program, raw)
+        program._calculator = calculator
+        program._recovery = recovery
+        calculator._attach(raw)
+        return program
+
+    # ---- durable programs (docs/DURABILITY.md) -------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        directory: PathLike,
+        calculator: Calculator,
+        *,
+        sync: Union[str, Sync] = Sync.ALWAYS,
+        batch_ms: int = 2,
+        batch_records: int = 64,
+        salvage: bool = False,
+        snapshot_bytes: int = 0,
+        **program_options: Any,
+    ) -> "Program":
+        """Open the durable program stored in @p directory, or create it there.
+
+        Every call that changes the program is written to the directory's
+        journal before it returns (``sync``: "always" fsyncs first, "batch"
+        shares fsyncs between concurrent callers within ``batch_ms`` or
+        ``batch_records``, "none" leaves it to the OS), and reopening
+        rebuilds exactly what was acknowledged. ``program.recovery`` tells
+        what opening found (a torn tail cut off, records replayed).
+
+        A new directory gets a program made from @p calculator and the
+        keywords of :class:`Program` (``pending_days=14, ...``; none: the
+        defaults). An existing one must be given the same calculator
+        (options, exclusions, strategies; custom strategies by name and
+        role) and the same program options, or none: otherwise
+        :class:`~loyalty.Conflict`. ``salvage`` opens past corruption in the
+        middle of the journal, keeping what precedes it; ``snapshot_bytes``
+        (> 0) snapshots automatically when the journal grows past it.
+
+        As with ``Program(...)``, the program takes the calculator only if
+        opening succeeds. The GIL is released while the directory is read.
+        Raises LoyaltyIOError, Corrupt, StateError (another process has the
+        directory open), Conflict, InvalidArgument.
+        """
+        ch = _calculator_handle(calculator)
+        path = _path(directory, "directory")
+        code = Sync.of(sync).code
+        batch_ms = check_int(batch_ms, "batch_ms")
+        batch_records = check_int(batch_records, "batch_records")
+        snapshot_bytes = check_int(snapshot_bytes, "snapshot_bytes")
+
+        def attempt(options: Any) -> Any:
+            return capi.loyalty_py_program_open(
+                path, ch, options, code, batch_ms, batch_records, 1 if salvage else 0, snapshot_bytes
+            )
+
+        if program_options:
+            result = attempt(_program_options(ch, **program_options))
+        else:
+            try:  # the stored options
+                result = attempt(None)
+            except InvalidArgument as exc:
+                # a new directory needs options (the C library: "holds no program and no
+                # options were given"); the calculator is still ours after a failure
+                if "holds no program" not in str(exc):
+                    raise
+                result = attempt(_program_options(ch))
+        raw, (created, generation, replayed, torn_offset, torn_bytes) = result
+        recovery = RecoveryInfo(bool(created), generation, replayed, None if torn_offset < 0 else torn_offset,
+                                torn_bytes)
+        return cls._adopt(raw, calculator, recovery)
+
+    @classmethod
+    def import_(cls, path: PathLike, calculator: Calculator) -> "Program":
+        """Load a file written by :meth:`export` into a new in-memory program
+        around @p calculator, which must match the exported one (Conflict
+        otherwise). Takes the calculator only if it succeeds; the GIL is
+        released while the file is read. Raises LoyaltyIOError, Corrupt,
+        Conflict."""
+        ch = _calculator_handle(calculator)
+        raw = capi.loyalty_py_program_import(_path(path, "path"), ch)
+        return cls._adopt(raw, calculator, None)
+
+    #: :meth:`import_` under a name that is not a keyword
+    load = import_
+
+    @property
+    def recovery(self) -> Optional[RecoveryInfo]:
+        """What opening the directory found; None for a program that is not durable."""
+        self._handle()
+        return self._recovery
+
+    @property
+    def durable(self) -> bool:
+        """Whether the program was opened on a directory (:meth:`open`)."""
+        return self.recovery is not None
+
+    def snapshot(self) -> None:
+        """Write a snapshot of the whole state and restart the journal
+        (compaction: reopening stays fast). StateError for a program that is
+        not durable; the GIL is released meanwhile."""
+        capi.loyalty_py_program_snapshot(self._handle())
+
+    def export(self, path: PathLike) -> None:
+        """Write the whole state and ledger to one file at @p path (written
+        aside, fsynced and renamed), durable program or not; load it with
+        :meth:`import_`. The GIL is released meanwhile."""
+        capi.loyalty_py_program_export(self._handle(), _path(path, "path"))
 
     def close(self) -> None:
         """Release the program, and with it the calculator (closed too), its
@@ -682,14 +907,63 @@ class Program(Handle):
             if not isinstance(p, _PurchaseFields):
                 raise TypeError(f"purchases must be Purchases, not {type(p).__name__}")
             handles.append(p._p())
-        out: List[Union[Receipt, BaseException]] = []
-        for item in self._handle().record_purchases(handles):
-            if isinstance(item, tuple):
-                code, message, raised = item
-                out.append(raised if raised is not None else error_class(code)(message, code))
-            else:
-                out.append(Receipt(item))
-        return out
+        return _results(self._handle().record_purchases(handles))
+
+    def record_columns(
+        self,
+        keys: Sequence[str],
+        customers: Union[Sequence[CustomerLike], bytes, bytearray, memoryview, Any],
+        at: Union[Sequence[TimeLike], Any],
+        product_types: Sequence[str],
+        quantities: Union[Sequence[int], Any],
+        unit_prices: Union[Sequence[MoneyLike], Any],
+        line_offsets: Union[Sequence[int], Any, None] = None,
+        *,
+        skus: Optional[Sequence[str]] = None,
+        currency: Optional[str] = None,
+    ) -> List[Union[Receipt, BaseException]]:
+        """Record purchases given as columns, in one call into C with the GIL
+        released once, as :meth:`record_purchases` does (same result: a
+        Receipt or the exception, per purchase; one failure stops nothing).
+
+        Purchase ``i`` has key ``keys[i]``, customer ``customers[i]``, time
+        ``at[i]`` and the lines ``line_offsets[i]:line_offsets[i + 1]`` of the
+        line columns ``product_types``, ``quantities``, ``unit_prices`` (int
+        minor units) and ``skus`` (None: the product types); ``line_offsets``
+        has one more element than ``keys``, starts at 0 and ends at the
+        number of lines; None means one line per purchase. ``currency``
+        defaults to the program's.
+
+        The numeric columns (``at`` in ms, ``quantities``, ``unit_prices``,
+        ``line_offsets``) are read in place, without a copy, when they
+        support the buffer protocol as contiguous native int64:
+        ``array.array('q')``, a numpy ``int64`` array,
+        ``memoryview(...).cast('q')``. ``customers`` may likewise be a
+        bytes-like buffer of 16-byte ids, one after the other. Plain
+        sequences (of datetimes, Decimals, Customers, UUIDs) are converted first.
+        """
+        def column(values: Any, convert: Any) -> Any:
+            if _is_buffer(values):
+                return values
+            return _array("q", [convert(v) for v in values])
+
+        if _is_buffer(customers):
+            ids = customers
+        else:
+            ids = b"".join(_customer_id(c) for c in cast(Iterable[CustomerLike], customers))
+        return _results(
+            self._handle().record_columns(
+                keys,
+                ids,
+                column(at, lambda t: to_ms(t, "at")),
+                self.currency if currency is None else check_text(currency, "currency"),
+                skus,
+                product_types,
+                column(quantities, lambda q: check_int(q, "quantities")),
+                column(unit_prices, lambda u: self._minor(u, "unit_prices")),
+                None if line_offsets is None else column(line_offsets, lambda o: check_int(o, "line_offsets")),
+            )
+        )
 
     def refund(self, key: str, purchase_key: str, amount: MoneyLike, at: TimeLike) -> RefundResult:
         """Refund @p amount (int minor units or a Decimal) of a recorded

@@ -57,3 +57,37 @@ def test_loyalty_year():
         done = subprocess.run([str(c_program)], capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stderr
         assert out == done.stdout
+
+
+def test_replay_csv():
+    out = run("replay_csv.py")
+    assert out.startswith("recorded 21 of 21 orders in 11 weekly batches for 4 customers: 1463 points, "
+                          "1463 matured by 2026-04-08\n")
+    assert "reopened: 4 customers, 50 ledger entries" in out
+    # statements in name order, with what was read back from the directory
+    assert re.findall(r"^(\w[\w ]+) \((C\d+)\)$", out, re.M) == [
+        ("Ada Lovelace", "C001"), ("Alan Turing", "C003"), ("Grace Hopper", "C002"), ("Katherine Johnson", "C004")]
+    assert re.findall(r"^  points       (\d+) available, (\d+) pending$", out, re.M) == [
+        ("562", "0"), ("247", "0"), ("469", "0"), ("185", "0")]
+    assert "  tier         silver, gold at $91.76 more\n" in out
+    # A-1001: 2 lattes and a novel, $28.09: 28 points + 18.99 doubled on books = 47
+    assert "  2026-01-05  earn          +0      +47        0  A-1001\n" in out
+    assert "  2026-02-03  tier          +0       +0       51  silver\n" in out
+    assert run("replay_csv.py") == out  # deterministic
+
+
+def test_replay_csv_reads_the_file_it_is_given(tmp_path):
+    script = EXAMPLES / "replay_csv.py"
+    if not script.exists():
+        pytest.skip(f"{script} not found (tests run outside the repository)")
+    csv = tmp_path / "two.csv"
+    csv.write_text("order,customer,name,date,sku,product_type,quantity,unit_price\n"
+                   "X-1,K9,Kim,2026-05-04,atlas,books,1,35.00\n"
+                   "X-2,K9,Kim,2026-05-05,card,gift_card,1,10.00\n"
+                   "X-3,K9,Kim,2026-05-06,latte,coffee,0,4.55\n")
+    done = subprocess.run([sys.executable, str(script), str(csv)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "X-3: not recorded: loyalty_purchase_add_item: quantity must be positive (got 0)\n" in done.stdout
+    assert "recorded 2 of 3 orders in 1 weekly batches for 1 customers: 70 points" in done.stdout
+    assert "  2026-05-18  mature       +70      -70       70  held points of entry #3\n" in done.stdout
+    assert "X-2" not in done.stdout  # a gift card earns nothing: no ledger entry

@@ -1,19 +1,28 @@
 """The program and object lifetimes: the program takes the calculator on
 success only, everything it returns outlives it, objects may be dropped in
-any order, and create/record/free cycles do not grow the process."""
+any order, and create/record/free cycles do not grow the process.
+
+The memory loops run a few seconds' worth of cycles by default; with
+LOYALTY_LONG_TESTS=1 in the environment the program loop runs the issue's one
+million create/record/free cycles, and the durable loop 100,000 (minutes)."""
 
 from __future__ import annotations
 
 import gc
 import itertools
 import os
+import shutil
 import time
 import weakref
+from array import array
 
 import pytest
 
 import loyalty
 from programs import T, calc, cid, enrol, purchase
+
+#: LOYALTY_LONG_TESTS=1: the memory loops run to their full size instead of a few seconds' worth
+LONG = os.environ.get("LOYALTY_LONG_TESTS") == "1"
 
 
 def build():
@@ -205,11 +214,60 @@ def test_memory_does_not_grow_over_program_cycles():
     before = rss_kib()
     start = time.monotonic()
     n = 0
-    while n < 20000 and time.monotonic() - start < 4:
+    target = 1_000_000 if LONG else 20000
+    while n < target and (LONG or time.monotonic() - start < 4):
         cycle(n)
         n += 1
     gc.collect()
     grown = rss_kib() - before
     print(f"\n{n} program cycles in {time.monotonic() - start:.1f} s, RSS {before} KiB -> +{grown} KiB")
-    assert n >= 500
+    assert n >= 500 and (n == target or not LONG)
+    assert grown < 2048, f"RSS grew by {grown} KiB over {n} cycles"
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs /proc")
+def test_memory_does_not_grow_over_durable_program_cycles(tmp_path):
+    """Open a durable program, enrol, record purchases (objects and columns),
+    snapshot, export, import, free everything, and fail to open with another
+    calculator: the process must not grow."""
+    d = tmp_path / "d"
+    exported = tmp_path / "x.lsn"
+
+    def cycle(i: int) -> None:
+        p = loyalty.Program.open(d, calc(), sync="none", pending_days=1)
+        a = p.enroll(f"e{i}", name="Somebody", at=0)
+        order = purchase(a, f"o{i}", 1, 2500)
+        assert p.record_purchase(order).credited == 25
+        del order
+        results = p.record_columns([f"c{i}-{k}" for k in range(4)], [a] * 4, array("q", [2, 3, 4, 5]),
+                                   ["t", "u", "t", "u"], array("q", [1, 2, 1, 2]), array("q", [100, 200, 300, 400]))
+        assert [r.credited for r in results] == [1, 4, 3, 8]
+        p.maintain(2 * 86_400_000)
+        p.snapshot()
+        p.export(exported)
+        p.close()
+        try:
+            loyalty.Program.open(d, calc(base="points=2 per=100"))
+        except loyalty.Conflict:
+            pass
+        q = loyalty.Program.import_(exported, calc())
+        assert q.get_customer(a).available == 41
+        list(q.ledger())
+        del q, a, results
+        shutil.rmtree(d)
+
+    for i in range(100):
+        cycle(i)
+    gc.collect()
+    before = rss_kib()
+    start = time.monotonic()
+    n = 0
+    target = 100_000 if LONG else 5000
+    while n < target and (LONG or time.monotonic() - start < 4):
+        cycle(n)
+        n += 1
+    gc.collect()
+    grown = rss_kib() - before
+    print(f"\n{n} durable program cycles in {time.monotonic() - start:.1f} s, RSS {before} KiB -> +{grown} KiB")
+    assert n >= 200 and (n == target or not LONG)
     assert grown < 2048, f"RSS grew by {grown} KiB over {n} cycles"
