@@ -38,6 +38,9 @@ void ly_error_prefix(const char *prefix);
 /* ---- strings (util.c) ---------------------------------------------------- */
 
 char *ly_strdup(const char *s);
+/* Grow *arr (of *cap elements of elem bytes) to hold at least need, doubling from 16.
+ * LOYALTY_OK or LOYALTY_ENOMEM (unchanged; no message). */
+int ly_grow(void **arr, size_t *cap, size_t need, size_t elem);
 char *ly_strndup(const char *s, size_t n);
 /* 1..max bytes of [A-Za-z0-9_.-] */
 bool ly_is_ident(const char *s, size_t max);

@@ -992,14 +992,12 @@ static int cut_tail(ly_journal *j, const char *path, const uint8_t *data, size_t
 {
 	char name[96];
 	char *aside;
-	frames f = { 0 };
 	int fd, rc = LOYALTY_OK;
 
 	snprintf(name, sizeof name, "torn-%llu-%zu.bin", (unsigned long long)j->gen, off);
 	aside = path_join(j->dir, name);
 	if (aside == NULL)
 		return ly_error(LOYALTY_ENOMEM, "out of memory");
-	(void)f;
 	fd = open(aside, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || write_all(fd, data + off, len - off) != 0 || fsync(fd) != 0)
 		rc = io_error("cannot keep the torn tail in", aside);

@@ -116,23 +116,6 @@ static const loyalty_entry *entry(ly_store *base, uint64_t seq)
 	return seq >= 1 && seq <= s->nentries ? &s->entries[seq - 1] : NULL;
 }
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	size_t c = *cap ? *cap : 16;
-	void *p;
-
-	if (need <= *cap)
-		return LOYALTY_OK;
-	while (c < need)
-		c *= 2;
-	p = realloc(*arr, c * elem);
-	if (p == NULL)
-		return LOYALTY_ENOMEM;
-	*arr = p;
-	*cap = c;
-	return LOYALTY_OK;
-}
-
 static int prepare(ly_store *base, ly_txn *t)
 {
 	mem_store *s = (mem_store *)base;
@@ -154,7 +137,7 @@ static int prepare(ly_store *base, ly_txn *t)
 				rc = LOYALTY_ENOMEM;
 	}
 	if (rc == LOYALTY_OK)
-		rc = grow((void **)&s->slots, &s->capslots, s->nslots + nnew, sizeof *s->slots);
+		rc = ly_grow((void **)&s->slots, &s->capslots, s->nslots + nnew, sizeof *s->slots);
 	if (rc == LOYALTY_OK)
 		rc = ly_map_reserve(&s->by_id, nnew);
 	if (rc == LOYALTY_OK)
@@ -168,7 +151,7 @@ static int prepare(ly_store *base, ly_txn *t)
 	if (rc == LOYALTY_OK)
 		rc = ly_map_reserve(&s->idem, t->idem ? 1 : 0);
 	if (rc == LOYALTY_OK)
-		rc = grow((void **)&s->entries, &s->capentries, s->nentries + t->nentries, sizeof *s->entries);
+		rc = ly_grow((void **)&s->entries, &s->capentries, s->nentries + t->nentries, sizeof *s->entries);
 	if (rc != LOYALTY_OK)
 		abort_prepared(base, t);
 	return rc;

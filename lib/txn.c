@@ -47,19 +47,7 @@ void ly_txn_release(ly_txn *t)
 
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
-	size_t c = *cap ? *cap : 4;
-	void *p;
-
-	if (need <= *cap)
-		return LOYALTY_OK;
-	while (c < need)
-		c *= 2;
-	p = realloc(*arr, c * elem);
-	if (p == NULL)
-		return ly_error(LOYALTY_ENOMEM, "out of memory");
-	*arr = p;
-	*cap = c;
-	return LOYALTY_OK;
+	return ly_grow(arr, cap, need, elem) == LOYALTY_OK ? LOYALTY_OK : ly_error(LOYALTY_ENOMEM, "out of memory");
 }
 
 const ly_account *ly_txn_peek(ly_txn *t, const loyalty_id *id)

@@ -28,6 +28,23 @@ char *ly_strdup(const char *s)
 	return ly_strndup(s, strlen(s));
 }
 
+int ly_grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t c = *cap ? *cap : 16;
+	void *p;
+
+	if (need <= *cap)
+		return LOYALTY_OK;
+	while (c < need)
+		c *= 2;
+	p = realloc(*arr, c * elem);
+	if (p == NULL)
+		return LOYALTY_ENOMEM;
+	*arr = p;
+	*cap = c;
+	return LOYALTY_OK;
+}
+
 bool ly_is_ident(const char *s, size_t max)
 {
 	size_t n = 0;
