@@ -31,6 +31,7 @@ static const struct {
 	{ LOYALTY_EUSER, "LOYALTY_EUSER", "user callback failed" },
 	{ LOYALTY_ECURRENCY, "LOYALTY_ECURRENCY", "unknown or mismatched currency" },
 	{ LOYALTY_ESTATE, "LOYALTY_ESTATE", "operation not allowed in the current state" },
+	{ LOYALTY_ECANCELED, "LOYALTY_ECANCELED", "canceled by the progress callback" },
 };
 
 LOYALTY_API const char *loyalty_strerror(int status)

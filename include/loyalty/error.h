@@ -31,11 +31,12 @@ typedef enum loyalty_status {
 	LOYALTY_EIO           =  -9, /**< an operating-system I/O failure */
 	LOYALTY_EUSER         = -10, /**< a user callback (custom strategy) failed */
 	LOYALTY_ECURRENCY     = -11, /**< unknown currency, or amounts in different currencies */
-	LOYALTY_ESTATE        = -12  /**< the handle is in a state that forbids the call */
+	LOYALTY_ESTATE        = -12, /**< the handle is in a state that forbids the call */
+	LOYALTY_ECANCELED     = -13  /**< a progress callback asked long work to stop; nothing was changed */
 } loyalty_status;
 
 /** The lowest (most negative) status code defined by this version. */
-#define LOYALTY_STATUS_MIN LOYALTY_ESTATE
+#define LOYALTY_STATUS_MIN LOYALTY_ECANCELED
 
 /**
  * A static, human-readable description of a status code ("not found").

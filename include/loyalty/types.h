@@ -158,6 +158,16 @@ LOYALTY_API int loyalty_id_is_nil(const loyalty_id *id);
 /** Byte-wise comparison: <0, 0, >0. NULL sorts first. */
 LOYALTY_API int loyalty_id_compare(const loyalty_id *a, const loyalty_id *b);
 
+/**
+ * Progress of long work (replaying a journal, importing, simulating): called
+ * with the units done so far and the total (records or purchases; total is 0
+ * when unknown), from the thread doing the work, at least once at the end.
+ * Return 0 to go on, non-zero to stop: the work then fails with
+ * LOYALTY_ECANCELED and changes nothing. The callback must not call back into
+ * the object being worked on.
+ */
+typedef int (*loyalty_progress_fn)(uint64_t done, uint64_t total, void *user_data);
+
 LOYALTY_END_DECLS
 
 #endif /* LOYALTY_TYPES_H */

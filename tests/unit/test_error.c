@@ -39,6 +39,7 @@ static void test_codes_are_stable(void **state)
 	assert_int_equal(LOYALTY_EUSER, -10);
 	assert_int_equal(LOYALTY_ECURRENCY, -11);
 	assert_int_equal(LOYALTY_ESTATE, -12);
+	assert_int_equal(LOYALTY_ECANCELED, -13);
 }
 
 static void test_last_error_names_the_argument(void **state)

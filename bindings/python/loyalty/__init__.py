@@ -60,6 +60,7 @@ from .errors import (
     OutOfRange,
     StateError,
     UserCallbackError,
+    Canceled,
 )
 from .ledger import Entry, Ledger
 from .program import (
@@ -162,6 +163,7 @@ __all__ = [
     "Rounding",
     "Stacking",
     "StateError",
+    "Canceled",
     "StrategyInfo",
     "StrategyInput",
     "Sync",

@@ -155,6 +155,14 @@ class StateError(LoyaltyError, RuntimeError):
     STATUS = "LOYALTY_ESTATE"
 
 
+class Canceled(LoyaltyError):
+    """``LOYALTY_ECANCELED``: a progress callback asked long work (replay,
+    import, simulation) to stop; nothing was changed."""
+
+    CODE = -13
+    STATUS = "LOYALTY_ECANCELED"
+
+
 _BY_CODE: Dict[int, Type[LoyaltyError]] = {
     cls.CODE: cls
     for cls in (
@@ -170,6 +178,7 @@ _BY_CODE: Dict[int, Type[LoyaltyError]] = {
         UserCallbackError,
         CurrencyError,
         StateError,
+        Canceled,
     )
 }
 _STATUS_NAMES: Dict[int, str] = {code: cls.STATUS for code, cls in _BY_CODE.items()}

@@ -23,6 +23,7 @@ CLASSES = [
     (loyalty.UserCallbackError, capi.LOYALTY_EUSER, "LOYALTY_EUSER", loyalty.LoyaltyError),
     (loyalty.CurrencyError, capi.LOYALTY_ECURRENCY, "LOYALTY_ECURRENCY", ValueError),
     (loyalty.StateError, capi.LOYALTY_ESTATE, "LOYALTY_ESTATE", RuntimeError),
+    (loyalty.Canceled, capi.LOYALTY_ECANCELED, "LOYALTY_ECANCELED", loyalty.LoyaltyError),
 ]
 
 
@@ -40,8 +41,8 @@ def test_every_status_has_a_class(cls, code, status, builtin):
 
 
 def test_the_classes_cover_every_status_of_the_library():
-    assert len(CLASSES) == -capi.LOYALTY_ESTATE  # -1 .. -12, no gaps
-    assert {cls.CODE for cls, *_ in CLASSES} == set(range(capi.LOYALTY_ESTATE, 0))
+    assert len(CLASSES) == -capi.LOYALTY_ECANCELED  # -1 .. -13, no gaps
+    assert {cls.CODE for cls, *_ in CLASSES} == set(range(capi.LOYALTY_ECANCELED, 0))
     unknown = errors._error_from_status(-99, "odd")
     assert type(unknown) is loyalty.LoyaltyError and unknown.code == -99
 

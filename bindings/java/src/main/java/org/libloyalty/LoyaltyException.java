@@ -75,6 +75,7 @@ public class LoyaltyException extends RuntimeException {
             case -10: return new StrategyException(message, null);
             case -11: return new CurrencyException(message);
             case -12: return new StateException(message);
+            case -13: return new CanceledException(message);
             default: return new LoyaltyException(code, message);
         }
     }

@@ -30,7 +30,9 @@ public enum Status {
     /** {@code LOYALTY_ECURRENCY}: unknown currency, or amounts in different currencies. */
     ECURRENCY(-11, "LOYALTY_ECURRENCY"),
     /** {@code LOYALTY_ESTATE}: the handle is in a state that forbids the call. */
-    ESTATE(-12, "LOYALTY_ESTATE");
+    ESTATE(-12, "LOYALTY_ESTATE"),
+    /** {@code LOYALTY_ECANCELED}: a progress listener asked long work to stop. */
+    ECANCELED(-13, "LOYALTY_ECANCELED");
 
     private final int code;
     private final String cName;

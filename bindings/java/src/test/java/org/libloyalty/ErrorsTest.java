@@ -38,7 +38,8 @@ class ErrorsTest {
                 Map.entry(Status.EIO, LoyaltyIOException.class),
                 Map.entry(Status.EUSER, StrategyException.class),
                 Map.entry(Status.ECURRENCY, CurrencyException.class),
-                Map.entry(Status.ESTATE, StateException.class));
+                Map.entry(Status.ESTATE, StateException.class),
+                Map.entry(Status.ECANCELED, CanceledException.class));
         assertEquals(Status.values().length - 1, classes.size());
         for (Map.Entry<Status, Class<? extends LoyaltyException>> e : classes.entrySet()) {
             LoyaltyException x = LoyaltyException.fromStatus(e.getKey().code(), "m\u00e9ssage".getBytes(
