@@ -17,6 +17,8 @@
  * jniclasscode below), as setFraction in java.i: their arguments are a dozen
  * buffers that no SWIG typemap of the shared files describes.
  *
+ *   scoreColumns   loyalty_calculator_score_columns: the points of every
+ *                  purchase without receipts, in one crossing.
  *   recordColumns  each purchase built and recorded as
  *                  loyalty_program_record_purchase would, in order, in one
  *                  crossing; per purchase a status, the receipt's points
@@ -241,6 +243,110 @@ done:
 	free(messages);
 	return result;
 }
+
+/*
+ * LoyaltyJNI.scoreColumns: loyalty_calculator_score_columns over the columns
+ * of PurchaseColumns and CustomerColumns (direct buffers, see above).
+ * status[i] and points[i] receive each purchase's status and points. A
+ * malformed batch (LOYALTY_EINVAL, LOYALTY_ECURRENCY, LOYALTY_ENOMEM: C
+ * wrote nothing) throws; otherwise returns null when every purchase was
+ * scored, else the C message of the first refused one (UTF-8).
+ */
+SWIGEXPORT jbyteArray JNICALL Java_org_libloyalty_swig_LoyaltyJNI_scoreColumns(JNIEnv *env, jclass cls,
+	jlong calculator, jint n, jobject customer, jobject at, jobject line_start, jobject line_type, jobject quantity,
+	jobject unit_price, jobject type_names, jint ntypes, jobject first_purchase, jint ncustomers, jobject tier,
+	jobject tier_names, jint ntiers, jobject birth_month, jobject birth_day, jbyteArray currency,
+	jintArray status_out, jlongArray points_out)
+{
+	const loyalty_calculator *c = (const loyalty_calculator *)(intptr_t)calculator;
+	loyalty_score_columns cols = LOYALTY_SCORE_COLUMNS_INIT;
+	const uint32_t *starts;
+	const char *type_blob, *tier_blob, **type_s = NULL, **tier_s = NULL;
+	char cur[8];
+	jsize cur_len;
+	int *status = NULL;
+	loyalty_points *points = NULL;
+	jbyteArray result = NULL;
+	size_t lines;
+	int rc;
+
+	(void)cls;
+	if (c == NULL || n < 0 || ntypes < 0 || ncustomers < 0 || ntiers < 0 || currency == NULL || status_out == NULL ||
+	    points_out == NULL || (*env)->GetArrayLength(env, status_out) < n ||
+	    (*env)->GetArrayLength(env, points_out) < n) {
+		SWIG_JavaThrowException(env, SWIG_JavaIllegalArgumentException, "scoreColumns: bad arguments");
+		return NULL;
+	}
+	cur_len = (*env)->GetArrayLength(env, currency);
+	if (cur_len <= 0 || cur_len >= (jsize)sizeof cur) {
+		loyalty_java_throw(env, loyalty_error_set(LOYALTY_ECURRENCY,
+			"scoreColumns: the currency must be an ISO 4217 code"));
+		return NULL;
+	}
+	(*env)->GetByteArrayRegion(env, currency, 0, cur_len, (jbyte *)cur);
+	cur[cur_len] = '\0';
+
+	if ((cols.customer = loyalty_java_column(env, customer, 4 * (size_t)n, "customer", 0)) == NULL ||
+	    (cols.at = loyalty_java_column(env, at, 8 * (size_t)n, "at", 0)) == NULL ||
+	    (starts = loyalty_java_column(env, line_start, 4 * ((size_t)n + 1), "line_start", 0)) == NULL)
+		return NULL;
+	lines = starts[n];
+	if ((cols.line_type = loyalty_java_column(env, line_type, 4 * lines, "line_type", 0)) == NULL ||
+	    (cols.quantity = loyalty_java_column(env, quantity, 8 * lines, "quantity", 0)) == NULL ||
+	    (cols.unit_price = loyalty_java_column(env, unit_price, 8 * lines, "unit_price", 0)) == NULL ||
+	    (type_blob = loyalty_java_column(env, type_names, 0, "type names", 0)) == NULL ||
+	    (tier_blob = loyalty_java_column(env, tier_names, 0, "tier names", 0)) == NULL)
+		return NULL;
+	/* optional columns: NULL for a null buffer (no exception then) */
+	cols.first_purchase = loyalty_java_column(env, first_purchase, (size_t)n, "first_purchase", 1);
+	if (!(*env)->ExceptionCheck(env))
+		cols.customer_tier = loyalty_java_column(env, tier, 4 * (size_t)ncustomers, "tier", 1);
+	if (!(*env)->ExceptionCheck(env))
+		cols.birth_month = loyalty_java_column(env, birth_month, (size_t)ncustomers, "birth_month", 1);
+	if (!(*env)->ExceptionCheck(env))
+		cols.birth_day = loyalty_java_column(env, birth_day, (size_t)ncustomers, "birth_day", 1);
+	if ((*env)->ExceptionCheck(env))
+		return NULL;
+	if ((type_s = loyalty_java_texts(env, type_blob, (size_t)(*env)->GetDirectBufferCapacity(env, type_names),
+	                                 (size_t)ntypes, "type names")) == NULL ||
+	    (tier_s = loyalty_java_texts(env, tier_blob, (size_t)(*env)->GetDirectBufferCapacity(env, tier_names),
+	                                 (size_t)ntiers, "tier names")) == NULL)
+		goto done;
+	status = malloc(((size_t)n + 1) * sizeof *status);
+	points = malloc(((size_t)n + 1) * sizeof *points);
+	if (status == NULL || points == NULL) {
+		loyalty_java_throw(env, loyalty_error_set(LOYALTY_ENOMEM, "scoreColumns: out of memory"));
+		goto done;
+	}
+	status[0] = 1; /* still 1 after a failure: C wrote nothing */
+
+	cols.npurchases = (size_t)n;
+	cols.line_start = starts;
+	cols.type_names = type_s;
+	cols.ntypes = (size_t)ntypes;
+	cols.ncustomers = (size_t)ncustomers;
+	cols.tier_names = tier_s;
+	cols.ntiers = (size_t)ntiers;
+	cols.currency = cur;
+	rc = loyalty_calculator_score_columns(c, &cols, points, status);
+	if ((*env)->ExceptionCheck(env))
+		goto done;
+	if (rc < 0 && (n == 0 || status[0] == 1)) {
+		loyalty_java_throw(env, rc);
+		goto done;
+	}
+	(*env)->SetIntArrayRegion(env, status_out, 0, n, status);
+	(*env)->SetLongArrayRegion(env, points_out, 0, n, points);
+	if (rc < 0)
+		result = loyalty_java_bytes(env, loyalty_last_error());
+
+done:
+	free(type_s);
+	free(tier_s);
+	free(status);
+	free(points);
+	return result;
+}
 %}
 
 %pragma(java) jniclasscode = %{
@@ -253,4 +359,15 @@ done:
       java.nio.ByteBuffer lineType, java.nio.ByteBuffer quantity, java.nio.ByteBuffer unitPrice,
       java.nio.ByteBuffer typeNames, int ntypes, java.nio.ByteBuffer ids, int ncustomers, byte[] currency,
       int[] status, long[] points);
+
+  /**
+   * Scores the purchases of the columns with the calculator at
+   * {@code calculator}; see bindings/java/columns.i.
+   */
+  public static final native byte[] scoreColumns(long calculator, int n, java.nio.ByteBuffer customer,
+      java.nio.ByteBuffer at, java.nio.ByteBuffer lineStart, java.nio.ByteBuffer lineType,
+      java.nio.ByteBuffer quantity, java.nio.ByteBuffer unitPrice, java.nio.ByteBuffer typeNames, int ntypes,
+      java.nio.ByteBuffer firstPurchase, int ncustomers, java.nio.ByteBuffer tier, java.nio.ByteBuffer tierNames,
+      int ntiers, java.nio.ByteBuffer birthMonth, java.nio.ByteBuffer birthDay, byte[] currency, int[] status,
+      long[] points);
 %}

@@ -123,6 +123,10 @@ public final class CustomerColumns {
         return tierNames.clone();
     }
 
+    int tierCount() {
+        return tierNames.length;
+    }
+
     /** Whether the columns carry customer ids (needed by {@link Program#recordColumns}). */
     public boolean hasIds() {
         return ids != null;

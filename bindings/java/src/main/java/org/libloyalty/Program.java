@@ -436,7 +436,7 @@ public final class Program extends NativeHandle<org.libloyalty.swig.Program> {
             StrategyAdapter.clear();
             messages = org.libloyalty.swig.LoyaltyJNI.recordColumns(org.libloyalty.swig.Program.getCPtr(p), n,
                     purchases.keys, purchases.customer, purchases.at, purchases.lineStart, purchases.lineType,
-                    purchases.quantity, purchases.unitPrice, purchases.typeBlob, purchases.typeNames().length,
+                    purchases.quantity, purchases.unitPrice, purchases.typeBlob, purchases.typeCount(),
                     customers.ids, customers.size(), purchases.currencyZ, status, points);
         } finally {
             StrategyAdapter.clear(); // a strategy's exception is reported by its purchase's status and message

@@ -180,6 +180,10 @@ public final class PurchaseColumns {
         return keys != null;
     }
 
+    int typeCount() {
+        return typeNames.length;
+    }
+
     /** The largest customer index used, -1 for no purchase. */
     int maxCustomer() {
         return maxCustomer;
