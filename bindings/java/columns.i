@@ -21,7 +21,7 @@
  *                  purchase without receipts, in one crossing.
  *   recordColumns  each purchase built and recorded as
  *                  loyalty_program_record_purchase would, in order, in one
- *                  crossing; per purchase a status, the receipt's points
+ *                  crossing; per purchase a status, the points credited
  *                  and, for a refused one, its own C message.
  *
  * SPDX-License-Identifier: MIT
@@ -115,7 +115,8 @@ static int loyalty_java_append(char **buf, size_t *len, size_t *cap, const char 
  * decreasing, every index in range): a failure throws
  * IllegalArgumentException / InvalidArgumentException and records nothing.
  * Then each purchase is recorded in its own transaction: status[i] (0 or a
- * negative LOYALTY_E*), points[i] (the receipt's points; 0 when refused).
+ * negative LOYALTY_E*), points[i] (the points credited, after the program's
+ * caps, as loyalty_record_result.credited; 0 when refused).
  * Returns the messages of the refused purchases, in order, as one byte[] of
  * NUL-terminated UTF-8 strings (empty when none was refused).
  */
@@ -217,7 +218,7 @@ SWIGEXPORT jbyteArray JNICALL Java_org_libloyalty_swig_LoyaltyJNI_recordColumns(
 			s = loyalty_program_record_purchase(p, pu, &r);
 		loyalty_purchase_free(pu);
 		status[i] = s < 0 ? s : 0;
-		points[i] = s < 0 ? 0 : loyalty_receipt_points(r);
+		points[i] = s < 0 ? 0 : loyalty_receipt_credited(r);
 		loyalty_receipt_free(r);
 		if (s < 0 && loyalty_java_append(&messages, &msg_len, &msg_cap, loyalty_last_error()) != 0)
 			rc = loyalty_error_set(LOYALTY_ENOMEM, "recordColumns: out of memory for the messages");

@@ -407,8 +407,10 @@ public final class Program extends NativeHandle<org.libloyalty.swig.Program> {
      * whole batch: each purchase is built and recorded in order, in its own
      * transaction, exactly as {@link #recordPurchase} would record it (the
      * product types serve as SKUs; no channel). One refused purchase neither
-     * stops nor changes the others: the result gives each its points (the
-     * receipt's {@link Receipt#points()}) or its status and own message.
+     * stops nor changes the others: the result gives each the points
+     * credited to the customer (the receipt's {@link Receipt#credited()}:
+     * its points less what the program's caps removed; a replay gives the
+     * first recording's) or its status and own message.
      * Other threads' calls on the program may interleave between purchases.
      *
      * @param purchases the batch, with keys

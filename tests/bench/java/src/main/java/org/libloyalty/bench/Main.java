@@ -169,7 +169,7 @@ public final class Main {
             long[] got = new long[perCall];
             for (int i = 0; i < perCall; i++) {
                 try (Purchase pu = Fixture.purchase(w, spec.currency, i); Receipt r = p.recordPurchase(pu)) {
-                    got[i] = r.points();
+                    got[i] = r.credited();
                 }
             }
             Fixture.check("java.record_per_call", w, 0, got, 0, perCall);

@@ -114,7 +114,7 @@ public class RecordBench {
             next(1);
             int i = cursor++;
             try (Purchase p = Fixture.purchase(w, spec.currency, i); Receipt r = program.recordPurchase(p)) {
-                return got[i] = r.points();
+                return got[i] = r.credited();
             }
         }
 
