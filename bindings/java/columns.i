@@ -105,6 +105,95 @@ static int loyalty_java_append(char **buf, size_t *len, size_t *cap, const char 
 }
 
 /*
+ * Record purchases [0, n) of checked columns (see recordColumns below):
+ * status[i], points[i] (credited), and each refused purchase's message
+ * appended to *messages. Returns LOYALTY_OK, or the failure of the call
+ * itself.
+ *
+ * With loyalty_program_record_columns (LOYALTY_RECORD_COLUMNS_VERSION in
+ * program.h), the batch is one call of the C library: one lock, one commit
+ * (one journal record for a durable program). Without it, each purchase is
+ * built and recorded by loyalty_program_record_purchase in its own
+ * transaction.
+ */
+static int loyalty_java_record(loyalty_program *p, size_t n, const char *const *keys, const uint32_t *cust,
+                               const unsigned char *id_bytes, const int64_t *at, const uint32_t *starts,
+                               const uint32_t *types, const char *const *type_names, size_t ntypes,
+                               const int64_t *qty, const int64_t *price, const char *currency, jint *status,
+                               jlong *points, char **messages, size_t *msg_len, size_t *msg_cap)
+{
+#ifdef LOYALTY_RECORD_COLUMNS_VERSION
+	loyalty_record_columns cols = LOYALTY_RECORD_COLUMNS_INIT;
+	loyalty_id *ids = malloc((n + 1) * sizeof *ids);
+	size_t *line_start = malloc((n + 1) * sizeof *line_start);
+	loyalty_record_result *results = calloc(n + 1, sizeof *results);
+	int rc = LOYALTY_OK, failed = 0;
+
+	if (ids == NULL || line_start == NULL || results == NULL) {
+		rc = loyalty_error_set(LOYALTY_ENOMEM, "recordColumns: out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		memcpy(ids[i].bytes, id_bytes + 16 * (size_t)cust[i], 16);
+		line_start[i] = starts[i];
+	}
+	line_start[n] = starts[n];
+	cols.n = n;
+	cols.keys = keys;
+	cols.customers = ids;
+	cols.at = at;
+	cols.line_start = line_start;
+	cols.line_type = types;
+	cols.type_names = type_names;
+	cols.ntypes = ntypes;
+	cols.quantity = qty;
+	cols.unit_price = price;
+	cols.currency = currency;
+	rc = loyalty_program_record_columns(p, &cols, results);
+	for (size_t i = 0; i < n; i++) {
+		status[i] = results[i].status < 0 ? results[i].status : 0;
+		points[i] = results[i].status < 0 ? 0 : results[i].credited;
+		if (results[i].status < 0) {
+			failed = 1;
+			if (loyalty_java_append(messages, msg_len, msg_cap, results[i].message) != 0) {
+				rc = loyalty_error_set(LOYALTY_ENOMEM, "recordColumns: out of memory for the messages");
+				goto done;
+			}
+		}
+	}
+	if (rc < 0 && failed)
+		rc = LOYALTY_OK; /* the first refused purchase's status: it is in its result */
+done:
+	free(ids);
+	free(line_start);
+	free(results);
+	return rc;
+#else
+	(void)ntypes;
+	for (size_t i = 0; i < n; i++) {
+		loyalty_purchase *pu = NULL;
+		loyalty_receipt *r = NULL;
+		loyalty_id id;
+		int s;
+
+		memcpy(id.bytes, id_bytes + 16 * (size_t)cust[i], 16);
+		s = loyalty_purchase_new(&pu, keys[i], &id, at[i], currency);
+		for (uint32_t j = starts[i]; s == LOYALTY_OK && j < starts[i + 1]; j++)
+			s = loyalty_purchase_add_item(pu, type_names[types[j]], type_names[types[j]], qty[j], price[j]);
+		if (s == LOYALTY_OK)
+			s = loyalty_program_record_purchase(p, pu, &r);
+		loyalty_purchase_free(pu);
+		status[i] = s < 0 ? s : 0;
+		points[i] = s < 0 ? 0 : loyalty_receipt_credited(r);
+		loyalty_receipt_free(r);
+		if (s < 0 && loyalty_java_append(messages, msg_len, msg_cap, loyalty_last_error()) != 0)
+			return loyalty_error_set(LOYALTY_ENOMEM, "recordColumns: out of memory for the messages");
+	}
+	return LOYALTY_OK;
+#endif
+}
+
+/*
  * LoyaltyJNI.recordColumns: record purchases [0, n) of the columns into
  * @p program. Purchase i has the key keys[i] (of the key blob), the customer
  * ids[customer[i]] (16 bytes each, ncustomers of them), the time at[i] and
@@ -114,7 +203,7 @@ static int loyalty_java_append(char **buf, size_t *len, size_t *cap, const char 
  * The columns are checked first (lengths, line_start from 0 and never
  * decreasing, every index in range): a failure throws
  * IllegalArgumentException / InvalidArgumentException and records nothing.
- * Then each purchase is recorded in its own transaction: status[i] (0 or a
+ * Then the purchases are recorded (loyalty_java_record): status[i] (0 or a
  * negative LOYALTY_E*), points[i] (the points credited, after the program's
  * caps, as loyalty_record_result.credited; 0 when refused).
  * Returns the messages of the refused purchases, in order, as one byte[] of
@@ -204,25 +293,8 @@ SWIGEXPORT jbyteArray JNICALL Java_org_libloyalty_swig_LoyaltyJNI_recordColumns(
 	}
 
 	LOYALTY_SWIG_PROGRAM_BEGIN(p)
-	for (jint i = 0; i < n && rc == LOYALTY_OK; i++) {
-		loyalty_purchase *pu = NULL;
-		loyalty_receipt *r = NULL;
-		loyalty_id id;
-		int s;
-
-		memcpy(id.bytes, id_bytes + 16 * (size_t)cust[i], 16);
-		s = loyalty_purchase_new(&pu, key_s[i], &id, at_c[i], cur);
-		for (uint32_t j = starts[i]; s == LOYALTY_OK && j < starts[i + 1]; j++)
-			s = loyalty_purchase_add_item(pu, type_s[types[j]], type_s[types[j]], qty[j], price[j]);
-		if (s == LOYALTY_OK)
-			s = loyalty_program_record_purchase(p, pu, &r);
-		loyalty_purchase_free(pu);
-		status[i] = s < 0 ? s : 0;
-		points[i] = s < 0 ? 0 : loyalty_receipt_credited(r);
-		loyalty_receipt_free(r);
-		if (s < 0 && loyalty_java_append(&messages, &msg_len, &msg_cap, loyalty_last_error()) != 0)
-			rc = loyalty_error_set(LOYALTY_ENOMEM, "recordColumns: out of memory for the messages");
-	}
+	rc = loyalty_java_record(p, (size_t)n, key_s, cust, id_bytes, at_c, starts, types, type_s, (size_t)ntypes, qty,
+	                         price, cur, status, points, &messages, &msg_len, &msg_cap);
 	LOYALTY_SWIG_PROGRAM_END
 	if (loyalty_swig_rc < 0 || rc < 0) {
 		loyalty_java_throw(env, rc < 0 ? rc : loyalty_swig_rc);

@@ -54,6 +54,8 @@ final class Reference {
         final int[] lineType = w.lineType;
         final long[] qty = w.quantity;
         final long[] price = w.unitPrice;
+        long day = Long.MIN_VALUE; // the UTC day of the last month computed (purchases come in time order)
+        int dayMonth = 0;
         for (int i = from; i < to; i++) {
             int c = w.customer[i];
             long t = w.at[i];
@@ -73,8 +75,15 @@ final class Reference {
             }
             long points = weighted / 400;
             int month = w.birthMonth[c];
-            if (month != 0 && monthUtc(t) == month) {
-                points += 100;
+            if (month != 0) {
+                long d = Math.floorDiv(t, MS_PER_DAY);
+                if (d != day) {
+                    day = d;
+                    dayMonth = monthUtc(t);
+                }
+                if (dayMonth == month) {
+                    points += 100;
+                }
             }
             if (eligible >= 20000) {
                 points += 250;
