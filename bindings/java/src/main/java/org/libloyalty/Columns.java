@@ -49,7 +49,8 @@ final class Columns {
                 throw new InvalidArgumentException("columns: " + what + "[" + (from + i) + "] is null");
             }
             if (s.indexOf('\0') >= 0) {
-                throw new InvalidArgumentException("columns: " + what + "[" + (from + i) + "] contains a NUL character");
+                throw new InvalidArgumentException("columns: " + what + "[" + (from + i)
+                        + "] contains a NUL character");
             }
             enc[i] = s.getBytes(StandardCharsets.UTF_8);
             size += enc[i].length + 1;

@@ -183,7 +183,8 @@ public final class CustomerColumns {
                 throw new InvalidArgumentException("columns: either every customer has an id or none has");
             }
             int n = ids.size();
-            return CustomerColumns.of(anyId || n == 0 ? ids.toArray(new UUID[0]) : null, tierNames.toArray(new String[0]),
+            return CustomerColumns.of(anyId || n == 0 ? ids.toArray(new UUID[0]) : null,
+                    tierNames.toArray(new String[0]),
                     Arrays.copyOf(tier, n), Arrays.copyOf(month, n), Arrays.copyOf(day, n));
         }
     }

@@ -95,8 +95,8 @@ public final class PurchaseColumns {
         }
         for (int j = 0; j < lines; j++) {
             if (lineType[j] < 0 || lineType[j] >= typeNames.length) {
-                throw new InvalidArgumentException("columns: lineType[" + j + "] is " + lineType[j] + ", not an index of "
-                        + typeNames.length + " type names");
+                throw new InvalidArgumentException("columns: lineType[" + j + "] is " + lineType[j]
+                        + ", not an index of " + typeNames.length + " type names");
             }
             if (quantity[j] < 1) {
                 throw new InvalidArgumentException("columns: quantity[" + j + "] is " + quantity[j] + " (1 or more)");
@@ -146,7 +146,10 @@ public final class PurchaseColumns {
                 firstPurchase);
     }
 
-    /** As {@link #of(String, String[], String[], int[], long[], int[], int[], long[], long[], boolean[])}, no first purchases. */
+    /**
+     * As {@link #of(String, String[], String[], int[], long[], int[], int[], long[], long[], boolean[])},
+     * no first purchases.
+     */
     public static PurchaseColumns of(String currency, String[] typeNames, String[] keys, int[] customer, long[] at,
             int[] lineStart, int[] lineType, long[] quantity, long[] unitPrice) {
         return of(currency, typeNames, keys, customer, at, lineStart, lineType, quantity, unitPrice, null);
@@ -203,7 +206,10 @@ public final class PurchaseColumns {
                 + Arrays.toString(typeNames) + "]";
     }
 
-    /** Builds {@link PurchaseColumns} purchase by purchase, then line by line; type names are collected as they come. */
+    /**
+     * Builds {@link PurchaseColumns} purchase by purchase, then line by line;
+     * type names are collected as they come.
+     */
     public static final class Builder {
         private final String currency;
         private final Map<String, Integer> typeIndex = new HashMap<>();
@@ -273,13 +279,17 @@ public final class PurchaseColumns {
             return this;
         }
 
-        /** @throws InvalidArgumentException when some purchases have a key and others not, or a value is out of range */
+        /**
+         * @throws InvalidArgumentException when some purchases have a key and
+         *     others not, or a value is out of range
+         */
         public PurchaseColumns build() {
             if (anyKey && !allKeys) {
                 throw new InvalidArgumentException("columns: either every purchase has a key or none has");
             }
             return new PurchaseColumns(currency, typeNames.toArray(new String[0]),
-                    anyKey || n == 0 ? keys.toArray(new String[0]) : null, Arrays.copyOf(customer, n), Arrays.copyOf(at, n),
+                    anyKey || n == 0 ? keys.toArray(new String[0]) : null, Arrays.copyOf(customer, n),
+                    Arrays.copyOf(at, n),
                     Arrays.copyOf(lineStart, n + 1), Arrays.copyOf(lineType, lines), Arrays.copyOf(quantity, lines),
                     Arrays.copyOf(unitPrice, lines), anyFirst ? Arrays.copyOf(first, n) : null);
         }

@@ -227,7 +227,8 @@ final class Workload {
             String s = Files.readString(json);
             currency = one(s, "\"currency\"\\s*:\\s*\"([A-Z]{3})\"");
             excluded = list(one(s, "\"excluded_types\"\\s*:\\s*\\[([^\\]]*)\\]"));
-            Matcher m = Pattern.compile("\\{\\s*\"kind\"\\s*:\\s*\"([^\"]+)\"\\s*,\\s*\"name\"\\s*:\\s*\"([^\"]+)\"\\s*,"
+            Matcher m = Pattern.compile("\\{\\s*\"kind\"\\s*:\\s*\"([^\"]+)\"\\s*,"
+                    + "\\s*\"name\"\\s*:\\s*\"([^\"]+)\"\\s*,"
                     + "\\s*\"params\"\\s*:\\s*\"([^\"]*)\"\\s*\\}").matcher(s);
             java.util.List<String[]> out = new java.util.ArrayList<>();
             while (m.find()) {
