@@ -83,9 +83,7 @@ public final class Main {
         Workload w = Fixture.workload();
         System.out.printf(Locale.ROOT, "java bench: %d customers, %d purchases, %d lines from %s (%.1f s)%n",
                 w.ncustomers, w.n, w.nlines, data, (System.nanoTime() - t0) / 1e9);
-        if (fullCheck) {
-            checkAll(w, Fixture.spec(), recordCheck);
-        }
+        Map<String, long[]> sums = fullCheck ? checkAll(w, Fixture.spec(), recordCheck) : Map.of();
 
         Files.createDirectories(json.toAbsolutePath().getParent());
         ChainedOptionsBuilder opts = new OptionsBuilder()
@@ -105,51 +103,66 @@ public final class Main {
                 params.put(key, r.getParams().getParam(key));
             }
             String name;
+            String path; // which path's checked points the line carries (Main.checkAll)
             long perOp;
             switch (method) {
                 case "recordPurchase" -> {
                     name = "record_per_call";
+                    path = "record_per_call";
                     perOp = 1;
                 }
                 case "recordColumns" -> {
                     name = "record_batch_" + params.get("batch");
+                    path = "record_columns";
                     perOp = Long.parseLong(params.get("batch"));
                 }
                 case "scoreColumns" -> {
                     name = "score_columns_" + params.get("batch");
+                    path = "score_columns";
                     perOp = "all".equals(params.get("batch")) ? w.n : Long.parseLong(params.get("batch"));
                 }
                 case "reference" -> {
                     name = "reference";
+                    path = "reference";
                     perOp = w.n;
                 }
                 default -> {
                     name = method;
+                    path = method;
                     perOp = 1;
                 }
             }
             double opsPerSecond = r.getPrimaryResult().getScore(); // JMH: operations per second
             double purchases = opsPerSecond * perOp;
-            System.out.printf(Locale.ROOT, "RESULT java.%s ops_per_s=%.0f ns_per_purchase=%.1f%n", name, purchases,
-                    1e9 / purchases);
+            long[] sum = sums.get(path);
+            String checked = sum == null ? "" : String.format(Locale.ROOT, " purchases=%d stride=1 sum=%d checksum=%d",
+                    sum[0], sum[1], sum[2]);
+            System.out.printf(Locale.ROOT, "RESULT java.%s ops_per_s=%.0f ns_per_purchase=%.1f per_s=%.0f runs=%d%s%n",
+                    name, purchases, 1e9 / purchases, purchases,
+                    r.getPrimaryResult().getStatistics().getN(), checked);
         }
         System.out.println("java bench: JMH results in " + json);
     }
 
     /** Every contender over the whole workload (per call: the first purchases), against the reference column. */
-    static void checkAll(Workload w, Workload.ProgramSpec spec, int recordCheck) {
+    static Map<String, long[]> checkAll(Workload w, Workload.ProgramSpec spec, int recordCheck) {
         long t0 = System.nanoTime();
+        Map<String, long[]> sums = new java.util.HashMap<>();
         long[] out = new long[w.n];
         Reference.score(w, 0, w.n, out);
         Fixture.check("java.reference", w, 0, out, 0, w.n);
+        sums.put("reference", checksum(out, w.n));
 
         CustomerColumns customers = Fixture.customers(w);
         List<String> checked = new ArrayList<>(List.of("reference: " + w.n));
-        checked.addAll(ScoreBench.checkAll(w, spec, customers));
+        long[] scored = ScoreBench.checkAll(w, spec, customers);
+        sums.put("score_columns", checksum(scored, w.n));
+        checked.add("scoreColumns: " + w.n);
 
         long t1 = System.nanoTime();
         int batch = 10_000;
         int recorded = Math.min(w.n, recordCheck);
+        long[] recordedPoints = new long[recorded];
         try (Program p = Fixture.program(w, spec)) {
             long t2 = System.nanoTime();
             System.out.printf(Locale.ROOT, "java bench: a program with %d customers in %.1f s%n", w.ncustomers,
@@ -157,12 +170,15 @@ public final class Main {
             for (int from = 0; from < recorded; from += batch) {
                 int to = Math.min(recorded, from + batch);
                 PurchaseColumns cols = Fixture.purchases(w, spec, from, to);
-                Fixture.check("java.record_batch", w, from, p.recordColumns(cols, customers));
+                org.libloyalty.BatchResult r = p.recordColumns(cols, customers);
+                Fixture.check("java.record_batch", w, from, r);
+                System.arraycopy(r.points(), 0, recordedPoints, from, to - from);
             }
             System.out.printf(Locale.ROOT, "java bench: recordColumns checked on %d purchases in %.1f s%n", recorded,
                     (System.nanoTime() - t2) / 1e9);
         }
         checked.add("recordColumns: " + (recorded == w.n ? "all " : "first ") + recorded);
+        sums.put("record_columns", checksum(recordedPoints, recorded));
 
         int perCall = Math.min(w.n, 20_000);
         try (Program p = Fixture.program(w, spec)) {
@@ -173,9 +189,22 @@ public final class Main {
                 }
             }
             Fixture.check("java.record_per_call", w, 0, got, 0, perCall);
+            sums.put("record_per_call", checksum(got, perCall));
         }
         checked.add("recordPurchase: first " + perCall);
         System.out.printf(Locale.ROOT, "java bench: points agree with the reference (%s; %.1f s)%n",
                 String.join(", ", checked), (System.nanoTime() - t0) / 1e9);
+        return sums;
+    }
+
+    /** {count, sum, checksum} of points[0 .. count), as tests/bench/workload/reference.py checksum(). */
+    static long[] checksum(long[] points, int count) {
+        long sum = 0;
+        long c = 0;
+        for (int i = 0; i < count; i++) {
+            sum += points[i];
+            c = (c * 1000003 + points[i] + 1) % 2147483647L;
+        }
+        return new long[] {count, sum, c};
     }
 }

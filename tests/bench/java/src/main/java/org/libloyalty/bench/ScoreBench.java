@@ -4,7 +4,6 @@
 package org.libloyalty.bench;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.libloyalty.BatchResult;
 import org.libloyalty.Calculator;
@@ -91,12 +90,13 @@ public class ScoreBench {
         return r;
     }
 
-    /** scoreColumns over the whole workload in one call, against the reference (for Main's check). */
-    static List<String> checkAll(Workload w, Workload.ProgramSpec spec, CustomerColumns customers) {
+    /** scoreColumns over the whole workload in one call, checked against the reference (for Main): the points. */
+    static long[] checkAll(Workload w, Workload.ProgramSpec spec, CustomerColumns customers) {
         try (Calculator calc = Fixture.calculator(spec)) {
             PurchaseColumns all = Fixture.purchases(w, spec, 0, w.n);
-            Fixture.check("java.score_columns", w, 0, calc.scoreColumns(all, customers));
+            BatchResult r = calc.scoreColumns(all, customers);
+            Fixture.check("java.score_columns", w, 0, r);
+            return r.points();
         }
-        return List.of("scoreColumns: " + w.n);
     }
 }
