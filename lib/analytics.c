@@ -279,7 +279,7 @@ static int scan(const loyalty_program *p, const loyalty_metrics_options *o, loya
 			for (size_t i = 0; i < p->nactions; i++)
 				if (strcmp(p->actions[i].name, e.ref) == 0) {
 					actions[i].count++;
-					ok = ok && add_to(&actions[i].points, e.points + e.pending);
+					ok = ok && add_to(&actions[i].points, e.points) && add_to(&actions[i].points, e.pending);
 					break;
 				}
 			break;

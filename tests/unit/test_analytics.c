@@ -313,6 +313,39 @@ static void test_february_churn_zero_and_the_lifespan_cap(void **state)
 	loyalty_program_free(p);
 }
 
+/* Over all time, the period sums are the customers' lifetime figures and the
+ * liability is the sum of today's balances: the ledger and the program agree. */
+static void test_all_time_agrees_with_lifetime_figures(void **state)
+{
+	loyalty_program *p = history();
+	loyalty_time far = INT64_C(1) << 61;
+	loyalty_metrics *m = metrics(p, -far, far, F(0, 0), F(1, 1), 0);
+	int64_t earned = 0, redeemed = 0, expired = 0, balances = 0;
+
+	(void)state;
+	for (unsigned n = A; n <= E; n++) {
+		loyalty_id id = id_of(n);
+		loyalty_customer *c = NULL;
+		assert_ok(loyalty_program_get_customer(p, &id, &c));
+		earned += loyalty_customer_lifetime_earned(c);
+		redeemed += loyalty_customer_lifetime_redeemed(c);
+		expired += loyalty_customer_lifetime_expired(c);
+		if (loyalty_customer_available(c) + loyalty_customer_pending(c) > 0)
+			balances += loyalty_customer_available(c) + loyalty_customer_pending(c);
+		loyalty_customer_free(c);
+	}
+	assert_int_equal(loyalty_metrics_int(m, LOYALTY_METRIC_POINTS_ISSUED), earned);
+	assert_int_equal(loyalty_metrics_int(m, LOYALTY_METRIC_POINTS_REDEEMED), redeemed);
+	assert_int_equal(loyalty_metrics_int(m, LOYALTY_METRIC_POINTS_EXPIRED), expired);
+	assert_int_equal(loyalty_metrics_int(m, LOYALTY_METRIC_LIABILITY_POINTS), balances);
+	assert_int_equal(earned, 363); /* 20 + 50 + 100 + 3 + 190 */
+	assert_int_equal(loyalty_metrics_int(m, LOYALTY_METRIC_MEMBERS_END), 5);
+	assert_int_equal(loyalty_metrics_int(m, LOYALTY_METRIC_NEW_MEMBERS), 5);
+	assert_int_equal(loyalty_metrics_int(m, LOYALTY_METRIC_ORDERS), 7);
+	loyalty_metrics_free(m);
+	loyalty_program_free(p);
+}
+
 static void test_an_empty_period_defines_every_rate(void **state)
 {
 	loyalty_program *p = history();
@@ -690,6 +723,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_metric_of_march),
 		cmocka_unit_test(test_february_churn_zero_and_the_lifespan_cap),
+		cmocka_unit_test(test_all_time_agrees_with_lifetime_figures),
 		cmocka_unit_test(test_an_empty_period_defines_every_rate),
 		cmocka_unit_test(test_an_empty_program),
 		cmocka_unit_test(test_referral_set_after_enrolment_and_refund_into_debt),
