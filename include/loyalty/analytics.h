@@ -132,9 +132,9 @@ typedef struct loyalty_metrics loyalty_metrics;
  * Ownership: *out is new; free it with loyalty_metrics_free.
  * Thread safety: reads the program under its lock.
  * Errors (nothing is allocated, *out untouched): LOYALTY_EINVAL (NULL, bad
- * version, end <= start, a negative point value or a zero denominator, a
- * margin outside [0, 1], a negative max_lifespan; the message names the
- * field), LOYALTY_ERANGE (a sum or a fraction overflows int64, or
+ * version, end <= start, a negative point value or one with a denominator
+ * <= 0 other than 0/0, a margin outside [0, 1], a negative max_lifespan; the
+ * message names the field), LOYALTY_ERANGE (a sum or a fraction overflows int64, or
  * start - L does), LOYALTY_ENOMEM.
  */
 LOYALTY_API int loyalty_program_metrics(const loyalty_program *p, const loyalty_metrics_options *opts,
