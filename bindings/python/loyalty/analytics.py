@@ -250,8 +250,8 @@ class CohortTable:
     def to_dataframe(self, values: str = "active") -> Any:
         """A pandas DataFrame, one row per cohort ("YYYY-MM"), a ``size`` column,
         then one column per month since enrolment (0, 1, ...) holding the active
-        counts (``values="active"``) or the rates as Fractions (``values="rate"``);
-        cells after the range are missing. Raises ImportError without pandas."""
+        counts (``values="active"``, nullable Int64) or the rates as Fractions
+        (``values="rate"``); cells after the range are missing. Raises ImportError without pandas."""
         if values not in ("active", "rate"):
             raise InvalidArgument(f'values must be "active" or "rate", not {values!r}', InvalidArgument.CODE)
         pd = _pandas("CohortTable")
@@ -260,11 +260,15 @@ class CohortTable:
         for c in self.cohorts:
             cells: Sequence[Any] = c.active if values == "active" else c.rates
             data.append([c.size] + list(cells) + [None] * (width - len(cells)))
-        return pd.DataFrame(
+        df = pd.DataFrame(
             data,
             index=pd.Index([c.label for c in self.cohorts], name="cohort"),
             columns=["size"] + list(range(width)),
+            dtype=object,
         )
+        if values == "active":  # counts stay integers: missing cells are <NA>, not NaN floats
+            df = df.astype("Int64")
+        return df
 
 
 # ---- the program's methods ------------------------------------------------------------------
