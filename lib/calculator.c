@@ -33,6 +33,9 @@ struct loyalty_calculator {
 	ly_strset excluded;
 	ly_strategy *strategies;
 	size_t count, cap;
+	ly_plan_op *ops;   /* [cap]: the strategies as plan ops (lib/score.c) */
+	bool all_planned;  /* every strategy has its op */
+	ly_calc_plan plan; /* kept up to date by add */
 };
 
 static const char *const role_names[] = { "base", "multiplier", "bonus" };
@@ -76,6 +79,9 @@ LOYALTY_API int loyalty_calculator_new(loyalty_calculator **out, const loyalty_c
 	if (c == NULL)
 		return ly_error(LOYALTY_ENOMEM, "loyalty_calculator_new: out of memory");
 	c->opts = *opts;
+	c->all_planned = true;
+	c->plan.usable = opts->stacking == LOYALTY_STACK_ADDITIVE;
+	c->plan.lr = c->plan.lm = 1;
 	*out = c;
 	return LOYALTY_OK;
 }
@@ -97,6 +103,7 @@ LOYALTY_API void loyalty_calculator_free(loyalty_calculator *c)
 	for (size_t i = 0; i < c->count; i++)
 		strategy_release(&c->strategies[i]);
 	free(c->strategies);
+	free(c->ops);
 	ly_strset_free(&c->excluded);
 	free(c);
 }
@@ -172,12 +179,41 @@ static int prepare_slot(loyalty_calculator *c, const char *name, const char *fn)
 	if (c->count == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 8;
 		ly_strategy *s = realloc(c->strategies, cap * sizeof *s);
+		ly_plan_op *ops;
 		if (s == NULL)
 			return ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
 		c->strategies = s;
+		ops = realloc(c->ops, cap * sizeof *ops);
+		if (ops == NULL)
+			return ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
+		c->ops = ops;
 		c->cap = cap;
 	}
 	return LOYALTY_OK;
+}
+
+/* Describe the strategy being appended (at index count) as a plan op and
+ * update the plan; a strategy without op (custom, or one that cannot be
+ * planned) makes the plan unusable: scoring then takes the general path. */
+static void plan_append(loyalty_calculator *c, const ly_strategy_kind *k, const void *state)
+{
+	ly_plan_op *op = &c->ops[c->count];
+	int64_t *den;
+
+	memset(op, 0, sizeof *op);
+	op->state = state;
+	if (k == NULL || k->plan == NULL || k->plan(state, op) != LOYALTY_OK || op->den <= 0) {
+		loyalty_error_clear();
+		c->all_planned = false;
+	} else if (op->role != LOYALTY_ROLE_BONUS) {
+		den = op->role == LOYALTY_ROLE_BASE ? &c->plan.lr : &c->plan.lm;
+		*den = ly_lcm64(*den, op->den);
+		if (*den == 0)
+			c->all_planned = false;
+	}
+	c->plan.usable = c->all_planned && c->opts.stacking == LOYALTY_STACK_ADDITIVE;
+	c->plan.count = c->count + 1;
+	c->plan.ops = c->ops;
 }
 
 LOYALTY_API int loyalty_calculator_add_params(loyalty_calculator *c, const char *kind, const char *name,
@@ -219,7 +255,9 @@ LOYALTY_API int loyalty_calculator_add_params(loyalty_calculator *c, const char 
 		strategy_release(&s);
 		return rc;
 	}
-	c->strategies[c->count++] = s;
+	c->strategies[c->count] = s;
+	plan_append(c, k, s.state);
+	c->count++;
 	return LOYALTY_OK;
 }
 
@@ -277,7 +315,9 @@ LOYALTY_API int loyalty_calculator_add_custom(loyalty_calculator *c, const char 
 	s.fn = fn;
 	s.user_data = user_data;
 	s.destroy = destroy;
-	c->strategies[c->count++] = s;
+	c->strategies[c->count] = s;
+	plan_append(c, NULL, NULL);
+	c->count++;
 	return LOYALTY_OK;
 }
 
@@ -569,7 +609,7 @@ LOYALTY_API int loyalty_calculator_score(const loyalty_calculator *c, const loya
 
 	if (rc != LOYALTY_OK)
 		return rc;
-	return ly_calc_run(c, customer, purchase, ctx != NULL && ctx->first_purchase, NULL, out, fn);
+	return ly_score_one(c, customer, purchase, ctx != NULL && ctx->first_purchase, out, fn);
 }
 
 /* ---- for lib/score.c ---------------------------------------------------------- */
@@ -577,4 +617,14 @@ LOYALTY_API int loyalty_calculator_score(const loyalty_calculator *c, const loya
 const loyalty_calculator_options *ly_calc_options(const loyalty_calculator *c)
 {
 	return &c->opts;
+}
+
+const ly_strset *ly_calc_excluded(const loyalty_calculator *c)
+{
+	return &c->excluded;
+}
+
+const ly_calc_plan *ly_calc_get_plan(const loyalty_calculator *c)
+{
+	return &c->plan;
 }

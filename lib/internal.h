@@ -79,6 +79,8 @@ int ly_frac_cmp(ly_frac a, ly_frac b);
 static inline bool ly_frac_is_zero(ly_frac a) { return a.num == 0; }
 /* rounding; mode validated by the caller */
 int ly_frac_round(ly_frac f, int mode, int64_t *out);
+/* lcm of two positive int64, 0 when it does not fit (or either is <= 0) */
+int64_t ly_lcm64(int64_t a, int64_t b);
 /* "25", "2599/100" */
 void ly_frac_str(ly_frac f, char *buf, size_t size);
 

@@ -228,6 +228,16 @@ static ly_i128 gcd128(ly_i128 a, ly_i128 b)
 	return a;
 }
 
+int64_t ly_lcm64(int64_t a, int64_t b)
+{
+	int64_t q, out;
+
+	if (a <= 0 || b <= 0)
+		return 0;
+	q = a / (int64_t)gcd64((uint64_t)a, (uint64_t)b);
+	return ly_mul64(q, b, &out) ? out : 0;
+}
+
 int ly_frac_make(ly_i128 num, ly_i128 den, ly_frac *out)
 {
 	ly_i128 g;

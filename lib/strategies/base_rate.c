@@ -89,9 +89,27 @@ static int apply(const void *state, ly_calc_state *cs, ly_frac *points, int *app
 	return LOYALTY_OK;
 }
 
+static void plan_rate(const void *state, const char *type, ly_frac *rate, ly_frac *pre)
+{
+	const base_rate *s = state;
+
+	*rate = ly_strset_has(&s->exclude, type) ? ly_frac_int(0) : s->rate;
+	*pre = *rate;
+}
+
+static int plan(const void *state, ly_plan_op *op)
+{
+	const base_rate *s = state;
+
+	op->role = LOYALTY_ROLE_BASE;
+	op->den = s->rate.den;
+	op->rate = plan_rate;
+	return LOYALTY_OK;
+}
+
 const ly_strategy_kind ly_kind_base_rate = {
 	"base_rate",
 	"Base points on eligible spend. points=<fraction>=0> per=<minor units>=1> "
 	"[exclude=<product_type>,...]: every line earns line_total*points/per unless its type is excluded.",
-	create, describe, apply, destroy,
+	create, describe, apply, destroy, plan,
 };

@@ -183,10 +183,39 @@ static int apply(const void *state, ly_calc_state *cs, ly_frac *points, int *app
 	return LOYALTY_OK;
 }
 
+static ly_frac plan_mult(const void *state, const char *type, const char *tier)
+{
+	const campaign *s = state;
+
+	(void)tier; /* the tier condition is op->tiers */
+	return !s->types.count || ly_strset_has(&s->types, type) ? s->multiplier : ly_frac_int(1);
+}
+
+static int plan(const void *state, ly_plan_op *op)
+{
+	const campaign *s = state;
+
+	op->role = s->is_bonus ? LOYALTY_ROLE_BONUS : LOYALTY_ROLE_MULTIPLIER;
+	op->den = s->is_bonus ? 1 : s->multiplier.den;
+	op->mult = plan_mult;
+	op->bonus = s->bonus;
+	op->has_start = s->has_start;
+	op->has_end = s->has_end;
+	op->start = s->start;
+	op->end = s->end;
+	op->weekdays = s->weekdays;
+	op->channels = &s->channels;
+	op->tiers = &s->tiers;
+	op->types = &s->types;
+	op->need_cover = s->types.count > 0;
+	op->min_spend = s->min_spend;
+	return LOYALTY_OK;
+}
+
 const ly_strategy_kind ly_kind_campaign = {
 	"campaign",
 	"A multiplier or flat bonus inside a window. multiplier=<fraction> | bonus=<points>, "
 	"[start=<ms>] [end=<ms>] (start inclusive, end exclusive), [weekdays=mon,..,sun], "
 	"[type=<product_type>,...] [channel=<name>,...] [tier=<name>,...] [min_spend=<minor units>].",
-	create, describe, apply, destroy,
+	create, describe, apply, destroy, plan,
 };

@@ -49,8 +49,17 @@ static int apply(const void *state, ly_calc_state *cs, ly_frac *points, int *app
 	return LOYALTY_OK;
 }
 
+static int plan(const void *state, ly_plan_op *op)
+{
+	op->role = LOYALTY_ROLE_BONUS;
+	op->den = 1;
+	op->bonus = *(const int64_t *)state;
+	op->first_purchase = true;
+	return LOYALTY_OK;
+}
+
 const ly_strategy_kind ly_kind_first_purchase = {
 	"first_purchase",
 	"A welcome bonus on the customer's first purchase. bonus=<points>.",
-	create, describe, apply, destroy,
+	create, describe, apply, destroy, plan,
 };
