@@ -429,7 +429,7 @@ static int run_custom(const ly_strategy *s, ly_calc_state *cs, ly_frac *points, 
 		                (long long)out.den);
 	if (ly_frac_make(out.num, out.den, points) != LOYALTY_OK)
 		return ly_error(LOYALTY_EUSER, "strategy '%s' returned an out-of-range fraction", s->name);
-	snprintf(detail, dsize, "custom %s", loyalty_strategy_role_name(s->role));
+	ly_fmt(detail, dsize, "custom %s", loyalty_strategy_role_name(s->role));
 	/* BASE points are base points; MULTIPLIER points join the scaled points
 	 * that later multipliers compound on; BONUS points are never scaled. */
 	if ((s->role == LOYALTY_ROLE_BASE && ly_frac_add(cs->other_base, *points, &cs->other_base) != LOYALTY_OK) ||
@@ -496,10 +496,11 @@ int ly_calc_run(const loyalty_calculator *c, const loyalty_customer *customer, c
 	}
 	for (size_t i = 0; i < c->count; i++) {
 		const ly_strategy *s = &c->strategies[i];
-		char detail[DETAIL_SIZE] = "";
+		char detail[DETAIL_SIZE];
 		ly_frac pts = { 0, 1 };
 		int applied = 1;
 
+		detail[0] = '\0';
 		if (s->kind != NULL) {
 			rc = s->kind->apply(s->state, &cs, &pts, &applied, detail, sizeof detail);
 			if (rc != LOYALTY_OK) {

@@ -103,6 +103,10 @@ typedef struct ly_strategy_kind {
 
 const ly_strategy_kind *ly_strategy_kind_find(const char *name);
 
+/* util.c: snprintf for receipt details, without stdio: only %s, %d, %02d,
+ * %lld, %zu and %% (the same text; truncated to size - 1 bytes and NUL). */
+void ly_fmt(char *buf, size_t size, const char *fmt, ...) LY_PRINTF(3, 4);
+
 /* calculator.c: a program takes a calculator and makes it immutable */
 int ly_calculator_attach(loyalty_calculator *c);
 void ly_calculator_detach(loyalty_calculator *c);

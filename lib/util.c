@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "strategy_internal.h" /* ly_fmt */
 
 /* ---- strings ------------------------------------------------------------ */
 
@@ -329,12 +330,95 @@ int ly_frac_round(ly_frac f, int mode, int64_t *out)
 	return LOYALTY_OK;
 }
 
+/* ---- formatting without stdio (receipt details are made on every compute) -- */
+
+typedef struct sbuf {
+	char *buf;
+	size_t size, len; /* len counts what would be written; buf holds at most size - 1 */
+} sbuf;
+
+static void sb_putc(sbuf *b, char c)
+{
+	if (b->len + 1 < b->size)
+		b->buf[b->len] = c;
+	b->len++;
+}
+
+static void sb_puts(sbuf *b, const char *s)
+{
+	while (*s)
+		sb_putc(b, *s++);
+}
+
+/* a decimal integer, at least @p width digits (zero padded) */
+static void sb_puti(sbuf *b, int64_t v, int width)
+{
+	char digits[24];
+	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	int n = 0;
+
+	do {
+		digits[n++] = (char)('0' + mag % 10);
+		mag /= 10;
+	} while (mag != 0);
+	if (v < 0)
+		sb_putc(b, '-');
+	while (width-- > n)
+		sb_putc(b, '0');
+	while (n > 0)
+		sb_putc(b, digits[--n]);
+}
+
+static void sb_end(sbuf *b)
+{
+	if (b->size > 0)
+		b->buf[b->len < b->size ? b->len : b->size - 1] = '\0';
+}
+
 void ly_frac_str(ly_frac f, char *buf, size_t size)
 {
-	if (f.den == 1)
-		snprintf(buf, size, "%lld", (long long)f.num);
-	else
-		snprintf(buf, size, "%lld/%lld", (long long)f.num, (long long)f.den);
+	sbuf b = { buf, size, 0 };
+
+	sb_puti(&b, f.num, 0);
+	if (f.den != 1) {
+		sb_putc(&b, '/');
+		sb_puti(&b, f.den, 0);
+	}
+	sb_end(&b);
+}
+
+void ly_fmt(char *buf, size_t size, const char *fmt, ...)
+{
+	sbuf b = { buf, size, 0 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%') {
+			sb_putc(&b, *p);
+			continue;
+		}
+		p++;
+		if (*p == 's') {
+			sb_puts(&b, va_arg(ap, const char *));
+		} else if (*p == 'd') {
+			sb_puti(&b, va_arg(ap, int), 0);
+		} else if (p[0] == '0' && p[1] == '2' && p[2] == 'd') {
+			sb_puti(&b, va_arg(ap, int), 2);
+			p += 2;
+		} else if (p[0] == 'l' && p[1] == 'l' && p[2] == 'd') {
+			sb_puti(&b, va_arg(ap, long long), 0);
+			p += 2;
+		} else if (p[0] == 'z' && p[1] == 'u') {
+			size_t z = va_arg(ap, size_t);
+			sb_puti(&b, (int64_t)z, 0);
+			p += 1;
+		} else { /* '%%'; nothing else is used */
+			sb_putc(&b, '%');
+		}
+	}
+	va_end(ap);
+	sb_end(&b);
 }
 
 /* ---- parsing --------------------------------------------------------------- */

@@ -83,7 +83,7 @@ static int apply(const void *state, ly_calc_state *cs, ly_frac *points, int *app
 			return LOYALTY_ERANGE;
 	}
 	ly_frac_str(s->points, rate, sizeof rate);
-	snprintf(detail, dsize, "%s per %lld on %lld eligible", rate, (long long)s->per, (long long)spend);
+	ly_fmt(detail, dsize, "%s per %lld on %lld eligible", rate, (long long)s->per, (long long)spend);
 	*points = sum;
 	*applied = 1;
 	return LOYALTY_OK;

@@ -123,23 +123,23 @@ static int apply(const void *state, ly_calc_state *cs, ly_frac *points, int *app
 	*applied = 0;
 	*points = ly_frac_int(0);
 	if (month == 0) {
-		snprintf(detail, dsize, "birthday unknown");
+		ly_fmt(detail, dsize, "birthday unknown");
 		return LOYALTY_OK;
 	}
 	if (!qualifies(s, cs, month, day)) {
-		snprintf(detail, dsize, "not in the birthday %s (%02d-%02d)", periods[s->period], month, day);
+		ly_fmt(detail, dsize, "not in the birthday %s (%02d-%02d)", periods[s->period], month, day);
 		return LOYALTY_OK;
 	}
 	*applied = 1;
 	if (s->is_bonus) {
 		*points = ly_frac_int(s->bonus);
-		snprintf(detail, dsize, "birthday %s bonus", periods[s->period]);
+		ly_fmt(detail, dsize, "birthday %s bonus", periods[s->period]);
 		return LOYALTY_OK;
 	}
 	if (ly_calc_scale(cs, s->multiplier, NULL, NULL, points) != LOYALTY_OK)
 		return LOYALTY_ERANGE;
 	ly_frac_str(s->multiplier, m, sizeof m);
-	snprintf(detail, dsize, "birthday %s x%s", periods[s->period], m);
+	ly_fmt(detail, dsize, "birthday %s x%s", periods[s->period], m);
 	return LOYALTY_OK;
 }
 

@@ -45,7 +45,7 @@ static int apply(const void *state, ly_calc_state *cs, ly_frac *points, int *app
 {
 	*applied = cs->first_purchase != 0;
 	*points = ly_frac_int(*applied ? *(const int64_t *)state : 0);
-	snprintf(detail, dsize, "%s", *applied ? "first purchase" : "not the first purchase");
+	ly_fmt(detail, dsize, "%s", *applied ? "first purchase" : "not the first purchase");
 	return LOYALTY_OK;
 }
 

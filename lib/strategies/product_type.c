@@ -142,7 +142,7 @@ static int apply(const void *state, ly_calc_state *cs, ly_frac *points, int *app
 				return LOYALTY_ERANGE;
 			lines++;
 		}
-		snprintf(detail, dsize, "rates per %lld on %d line%s", (long long)s->per, lines, lines == 1 ? "" : "s");
+		ly_fmt(detail, dsize, "rates per %lld on %d line%s", (long long)s->per, lines, lines == 1 ? "" : "s");
 	} else {
 		for (size_t t = 0; t < s->count; t++) {
 			ly_frac extra;
@@ -150,7 +150,7 @@ static int apply(const void *state, ly_calc_state *cs, ly_frac *points, int *app
 			    ly_frac_add(sum, extra, &sum) != LOYALTY_OK)
 				return LOYALTY_ERANGE;
 		}
-		snprintf(detail, dsize, "multipliers on %zu product type%s", s->count, s->count == 1 ? "" : "s");
+		ly_fmt(detail, dsize, "multipliers on %zu product type%s", s->count, s->count == 1 ? "" : "s");
 	}
 	*points = sum;
 	*applied = 1;

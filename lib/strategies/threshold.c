@@ -55,7 +55,7 @@ static int apply(const void *state, ly_calc_state *cs, ly_frac *points, int *app
 
 	*applied = cs->eligible_spend >= s->min_spend;
 	*points = ly_frac_int(*applied ? s->bonus : 0);
-	snprintf(detail, dsize, "eligible %lld %s %lld", (long long)cs->eligible_spend, *applied ? ">=" : "<",
+	ly_fmt(detail, dsize, "eligible %lld %s %lld", (long long)cs->eligible_spend, *applied ? ">=" : "<",
 	         (long long)s->min_spend);
 	return LOYALTY_OK;
 }

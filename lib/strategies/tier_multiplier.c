@@ -92,11 +92,11 @@ static int apply(const void *state, ly_calc_state *cs, ly_frac *points, int *app
 		if (ly_calc_scale(cs, s->mult[i], NULL, NULL, points) != LOYALTY_OK)
 			return LOYALTY_ERANGE;
 		ly_frac_str(s->mult[i], m, sizeof m);
-		snprintf(detail, dsize, "x%s for tier %s", m, tier);
+		ly_fmt(detail, dsize, "x%s for tier %s", m, tier);
 		*applied = 1;
 		return LOYALTY_OK;
 	}
-	snprintf(detail, dsize, *tier ? "no multiplier for tier %s" : "customer has no tier", tier);
+	ly_fmt(detail, dsize, *tier ? "no multiplier for tier %s" : "customer has no tier", tier);
 	*applied = 0;
 	return LOYALTY_OK;
 }
