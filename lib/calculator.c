@@ -18,6 +18,7 @@
 
 typedef struct ly_strategy {
 	char *name;
+	size_t name_len;
 	const ly_strategy_kind *kind; /* NULL for custom */
 	loyalty_strategy_role role;
 	void *state;                  /* built-in state */
@@ -244,6 +245,7 @@ LOYALTY_API int loyalty_calculator_add_params(loyalty_calculator *c, const char 
 		return rc;
 	}
 	s.name = ly_strdup(name);
+	s.name_len = strlen(name);
 	rc = loyalty_params_new(&s.params);
 	if (rc == LOYALTY_OK)
 		rc = k->describe(s.state, s.params);
@@ -302,6 +304,7 @@ LOYALTY_API int loyalty_calculator_add_custom(loyalty_calculator *c, const char 
 	if (rc == LOYALTY_OK) {
 		memset(&s, 0, sizeof s);
 		s.name = ly_strdup(name);
+		s.name_len = strlen(name);
 		if (s.name == NULL)
 			rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", f);
 	}
@@ -438,6 +441,57 @@ static int run_custom(const ly_strategy *s, ly_calc_state *cs, ly_frac *points, 
 	return LOYALTY_OK;
 }
 
+/* Make the receipt in one allocation: the struct, then the lines, then the
+ * pool (key, then each line's name, kind and detail). */
+static loyalty_receipt *receipt_make(const loyalty_calculator *c, const loyalty_purchase *purchase,
+                                     const ly_rline *lines, const char *details, const size_t *detail_len)
+{
+	size_t head = (sizeof(loyalty_receipt) + 15) & ~(size_t)15;
+	size_t key_len = strlen(purchase->key), pool = key_len + 1, at;
+	const char *d = details;
+	loyalty_receipt *r;
+	char *p;
+
+	for (size_t i = 0; i < c->count; i++) {
+		const ly_strategy *s = &c->strategies[i];
+		pool += s->name_len + 1 + strlen(s->kind ? s->kind->name : "custom") + 1 + detail_len[i] + 1;
+	}
+	r = malloc(head + c->count * sizeof *lines + pool);
+	if (r == NULL)
+		return NULL;
+	memset(r, 0, sizeof *r);
+	r->inline_block = true;
+	r->lines = (ly_rline *)((char *)r + head);
+	r->pool = p = (char *)r->lines + c->count * sizeof *lines;
+	r->pool_len = r->pool_cap = pool;
+	r->nlines = c->count;
+	memcpy(p, purchase->key, key_len + 1);
+	r->key_off = 0;
+	at = key_len + 1;
+	for (size_t i = 0; i < c->count; i++) {
+		const ly_strategy *s = &c->strategies[i];
+		const char *kind = s->kind ? s->kind->name : "custom";
+		size_t kind_len = strlen(kind);
+		ly_rline *l = &r->lines[i];
+
+		*l = lines[i];
+		memcpy(p + at, s->name, s->name_len + 1);
+		l->name_off = at;
+		at += s->name_len + 1;
+		memcpy(p + at, kind, kind_len + 1);
+		l->kind_off = at;
+		at += kind_len + 1;
+		memcpy(p + at, d, detail_len[i]);
+		p[at + detail_len[i]] = '\0';
+		l->detail_off = at;
+		at += detail_len[i] + 1;
+		d += detail_len[i];
+	}
+	return r;
+}
+
+#define STACK_STRATEGIES 16 /* pipelines up to this long make receipts without heap scratch */
+
 /* The pipeline over one purchase. With @p out, a receipt is made; without,
  * only *points is set. Messages start with @p fn. The caller checked the
  * arguments (currency, customer). */
@@ -446,9 +500,16 @@ int ly_calc_run(const loyalty_calculator *c, const loyalty_customer *customer, c
 {
 	unsigned char elig_stack[STACK_ITEMS];
 	ly_frac frac_stack[2 * STACK_ITEMS];
+	ly_rline line_stack[STACK_STRATEGIES];
+	size_t dlen_stack[STACK_STRATEGIES];
+	char detail_stack[STACK_STRATEGIES * 64];
 	unsigned char *eligible = elig_stack;
 	ly_frac *fracs = frac_stack;
-	loyalty_receipt *r = NULL;
+	ly_rline *lines = line_stack;
+	size_t *dlen = dlen_stack;
+	char *details = detail_stack;
+	size_t details_len = 0, details_cap = sizeof detail_stack;
+	loyalty_receipt *r;
 	ly_calc_state cs;
 	loyalty_points rounded;
 	size_t n;
@@ -459,6 +520,16 @@ int ly_calc_run(const loyalty_calculator *c, const loyalty_customer *customer, c
 		eligible = malloc(n);
 		fracs = malloc(2 * n * sizeof *fracs);
 		if (eligible == NULL || fracs == NULL) {
+			rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
+			goto done;
+		}
+	}
+	if (out != NULL && c->count > STACK_STRATEGIES) {
+		lines = malloc(c->count * sizeof *lines);
+		dlen = malloc(c->count * sizeof *dlen);
+		details = malloc(c->count * DETAIL_SIZE);
+		details_cap = c->count * DETAIL_SIZE;
+		if (lines == NULL || dlen == NULL || details == NULL) {
 			rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
 			goto done;
 		}
@@ -486,14 +557,6 @@ int ly_calc_run(const loyalty_calculator *c, const loyalty_customer *customer, c
 	ly_civil_from_days(cs.local_day, &cs.year, &cs.month, &cs.day);
 	cs.weekday = ly_weekday(cs.local_day);
 
-	if (out != NULL) {
-		r = calloc(1, sizeof *r);
-		if (r == NULL || (c->count && (r->lines = calloc(c->count, sizeof *r->lines)) == NULL) ||
-		    ly_receipt_intern(r, purchase->key, &r->key_off) != LOYALTY_OK) {
-			rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
-			goto done;
-		}
-	}
 	for (size_t i = 0; i < c->count; i++) {
 		const ly_strategy *s = &c->strategies[i];
 		char detail[DETAIL_SIZE];
@@ -522,21 +585,30 @@ int ly_calc_run(const loyalty_calculator *c, const loyalty_customer *customer, c
 			rc = ly_error(LOYALTY_ERANGE, "%s: total overflows after strategy '%s'", fn, s->name);
 			goto done;
 		}
-		if (r != NULL) {
-			ly_rline *line = &r->lines[i];
-			line->role = s->role;
-			line->applied = applied;
-			line->points = pts;
-			if (ly_receipt_intern(r, s->name, &line->name_off) != LOYALTY_OK ||
-			    ly_receipt_intern(r, s->kind ? s->kind->name : "custom", &line->kind_off) != LOYALTY_OK ||
-			    ly_receipt_intern(r, detail, &line->detail_off) != LOYALTY_OK) {
-				rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
-				goto done;
+		if (out != NULL) {
+			size_t len = strlen(detail);
+			if (details_len + len > details_cap) {
+				/* long details: move to the heap (at most DETAIL_SIZE per line) */
+				char *grown = malloc(c->count * DETAIL_SIZE);
+				if (grown == NULL) {
+					rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
+					goto done;
+				}
+				memcpy(grown, details, details_len);
+				if (details != detail_stack)
+					free(details);
+				details = grown;
+				details_cap = c->count * DETAIL_SIZE;
 			}
-			r->nlines++;
+			memcpy(details + details_len, detail, len);
+			details_len += len;
+			dlen[i] = len;
+			lines[i].role = s->role;
+			lines[i].applied = applied;
+			lines[i].points = pts;
 		}
 	}
-	if (r == NULL) {
+	if (out == NULL) {
 		if (ly_frac_round(cs.total, c->opts.rounding, &rounded) != LOYALTY_OK) {
 			rc = ly_error(LOYALTY_ERANGE, "%s: total points out of range", fn);
 			goto done;
@@ -544,14 +616,24 @@ int ly_calc_run(const loyalty_calculator *c, const loyalty_customer *customer, c
 		*points = rounded;
 		goto done;
 	}
+	{
+		loyalty_receipt tmp;
+		if (ly_frac_round(cs.total, c->opts.rounding, &tmp.points) != LOYALTY_OK ||
+		    ly_frac_sub(ly_frac_int(tmp.points), cs.total, &tmp.adjustment) != LOYALTY_OK) {
+			rc = ly_error(LOYALTY_ERANGE, "%s: total points out of range", fn);
+			goto done;
+		}
+		r = receipt_make(c, purchase, lines, details, dlen);
+		if (r == NULL) {
+			rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
+			goto done;
+		}
+		r->points = tmp.points;
+		r->adjustment = tmp.adjustment;
+	}
 	r->exact = cs.total;
 	r->base = cs.base_total;
 	r->rounding = c->opts.rounding;
-	if (ly_frac_round(cs.total, c->opts.rounding, &r->points) != LOYALTY_OK ||
-	    ly_frac_sub(ly_frac_int(r->points), cs.total, &r->adjustment) != LOYALTY_OK) {
-		rc = ly_error(LOYALTY_ERANGE, "%s: total points out of range", fn);
-		goto done;
-	}
 	r->spend = cs.spend;
 	r->eligible_spend = cs.eligible_spend;
 	memcpy(r->currency, purchase->currency, sizeof r->currency);
@@ -559,13 +641,17 @@ int ly_calc_run(const loyalty_calculator *c, const loyalty_customer *customer, c
 	if (points != NULL)
 		*points = r->points;
 	*out = r;
-	r = NULL;
 done:
-	loyalty_receipt_free(r);
 	if (eligible != elig_stack)
 		free(eligible);
 	if (fracs != frac_stack)
 		free(fracs);
+	if (lines != line_stack)
+		free(lines);
+	if (dlen != dlen_stack)
+		free(dlen);
+	if (details != detail_stack)
+		free(details);
 	return rc;
 }
 

@@ -69,7 +69,8 @@ static inline bool ly_add64(int64_t a, int64_t b, int64_t *out) { return !__buil
 static inline bool ly_sub64(int64_t a, int64_t b, int64_t *out) { return !__builtin_sub_overflow(a, b, out); }
 static inline bool ly_mul64(int64_t a, int64_t b, int64_t *out) { return !__builtin_mul_overflow(a, b, out); }
 
-/* Exact fractions. All return LOYALTY_OK or LOYALTY_ERANGE (no message set). */
+/* Exact fractions. All return LOYALTY_OK or LOYALTY_ERANGE (no message set).
+ * ly_frac_add, _sub and _mul take reduced fractions (den > 0). */
 static inline ly_frac ly_frac_int(int64_t v) { ly_frac f = { v, 1 }; return f; }
 int ly_frac_make(ly_i128 num, ly_i128 den, ly_frac *out); /* reduces; den != 0 */
 int ly_frac_add(ly_frac a, ly_frac b, ly_frac *out);

@@ -273,8 +273,24 @@ int ly_frac_make(ly_i128 num, ly_i128 den, ly_frac *out)
 	return LOYALTY_OK;
 }
 
+/* The fast paths below give the reduced result without a GCD: inputs are
+ * reduced with den > 0 (every fraction the library keeps is). */
 int ly_frac_add(ly_frac a, ly_frac b, ly_frac *out)
 {
+	if (a.num == 0) {
+		*out = b;
+		return LOYALTY_OK;
+	}
+	if (b.num == 0) {
+		*out = a;
+		return LOYALTY_OK;
+	}
+	if (a.den == 1 && b.den == 1) {
+		if (!ly_add64(a.num, b.num, &out->num))
+			return LOYALTY_ERANGE;
+		out->den = 1;
+		return LOYALTY_OK;
+	}
 	if (a.den == b.den)
 		return ly_frac_make((ly_i128)a.num + b.num, a.den, out);
 	return ly_frac_make((ly_i128)a.num * b.den + (ly_i128)b.num * a.den, (ly_i128)a.den * b.den, out);
@@ -289,6 +305,16 @@ int ly_frac_sub(ly_frac a, ly_frac b, ly_frac *out)
 
 int ly_frac_mul(ly_frac a, ly_frac b, ly_frac *out)
 {
+	if (a.num == 0 || b.num == 0) {
+		*out = ly_frac_int(0);
+		return LOYALTY_OK;
+	}
+	if (a.den == 1 && b.den == 1) {
+		if (!ly_mul64(a.num, b.num, &out->num))
+			return LOYALTY_ERANGE;
+		out->den = 1;
+		return LOYALTY_OK;
+	}
 	return ly_frac_make((ly_i128)a.num * b.num, (ly_i128)a.den * b.den, out);
 }
 
