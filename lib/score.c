@@ -53,8 +53,11 @@ static char empty[] = "";
 #define FALLBACK 1    /* plan_score: take the general path */
 #define MAX_CONDS 64  /* conditional strategies a plan handles (bit masks) */
 
+enum { CHECK_WINDOW = 1, CHECK_WEEKDAY = 2, CHECK_CHANNEL = 4, CHECK_TIER = 8, CHECK_FIRST = 16, CHECK_BIRTHDAY = 32 };
+
 typedef struct plan_cond {
 	const ly_plan_op *op;
+	unsigned checks;        /* CHECK_*: the conditions evaluated once per purchase */
 	int64_t *coef;          /* MULTIPLIER: [rows] */
 	int64_t bonus_d;        /* BONUS: bonus * D */
 	int cover_bit;          /* -1: the covered spend is the eligible spend */
@@ -69,9 +72,13 @@ typedef struct plan {
 	uint64_t *cover;           /* [ntypes] */
 	size_t ncond;
 	plan_cond conds[MAX_CONDS];
-	bool need_date, need_civil, need_cover;
+	int nbits;                 /* cover bits in use */
+	bool need_date, need_civil;
 	int offset;
 	loyalty_rounding rounding;
+	/* the last local day converted to a civil date (purchases come in time order) */
+	int64_t civil_day, civil_year;
+	int civil_month;
 } plan;
 
 /* a bump allocator over one block */
@@ -201,7 +208,8 @@ static bool plan_build(plan *pl, const loyalty_calculator *c, const char *const 
 	pl->ntiers = ntiers;
 	pl->bmax = 0;
 	pl->ncond = 0;
-	pl->need_date = pl->need_civil = pl->need_cover = false;
+	pl->need_date = pl->need_civil = false;
+	pl->civil_day = INT64_MIN;
 	pl->offset = ly_calc_options(c)->utc_offset_minutes;
 	pl->rounding = ly_calc_options(c)->rounding;
 	pl->s = take(a, rows * sizeof *pl->s);
@@ -233,16 +241,20 @@ static bool plan_build(plan *pl, const loyalty_calculator *c, const char *const 
 		pc->bonus_d = 0;
 		if (op->role == LOYALTY_ROLE_BONUS && !ly_mul64(op->bonus, pl->d, &pc->bonus_d))
 			return false;
+		/* covered spend matters for a minimum spend, and for a bonus that needs
+		 * covered lines (a multiplier on no covered spend adds nothing anyway) */
 		pc->cover_bit = -1;
-		if (restricted(op->types) && (op->need_cover || op->min_spend > 0)) {
+		if (restricted(op->types) && ((op->need_cover && op->role == LOYALTY_ROLE_BONUS) || op->min_spend > 0))
 			pc->cover_bit = nbits++;
-			pl->need_cover = true;
-		}
+		pc->checks = (op->has_start || op->has_end ? CHECK_WINDOW : 0) | (op->weekdays ? CHECK_WEEKDAY : 0) |
+		             (restricted(op->channels) ? CHECK_CHANNEL : 0) | (restricted(op->tiers) ? CHECK_TIER : 0) |
+		             (op->first_purchase ? CHECK_FIRST : 0) | (op->birthday ? CHECK_BIRTHDAY : 0);
 		if (op->weekdays || op->birthday)
 			pl->need_date = true;
 		if (op->birthday)
 			pl->need_civil = true;
 	}
+	pl->nbits = nbits;
 	bonus *= pl->d;
 	if (bonus > INT64_MAX)
 		return false;
@@ -296,7 +308,7 @@ typedef struct plan_customer {
 /* The points of one purchase through the plan: LOYALTY_OK, or FALLBACK when
  * the plan cannot vouch for this purchase (a total beyond int64, or beyond
  * the bound that keeps compute() free of overflow). */
-static int plan_score(const plan *pl, const uint32_t *type, const int64_t *qty, const int64_t *price, size_t n,
+static int plan_score(plan *pl, const uint32_t *type, const int64_t *qty, const int64_t *price, size_t n,
                       const plan_customer *cu, loyalty_time at, int first, const char *channel, loyalty_points *out)
 {
 	const int64_t *srow = pl->s + cu->tier * pl->ntypes;
@@ -305,31 +317,51 @@ static int plan_score(const plan *pl, const uint32_t *type, const int64_t *qty, 
 	ly_i128 acc = 0, accj[MAX_CONDS];
 	int64_t cov[MAX_CONDS];
 	int64_t spend = 0, eligible = 0, local_day = 0, year = 0;
-	int weekday = 0, month = 0, day = 0;
+	int weekday = 0, month = 0, day;
 
 	if (pl->need_date) {
 		local_day = ly_local_day(at, pl->offset);
-		weekday = ly_weekday(local_day);
-		if (pl->need_civil)
-			ly_civil_from_days(local_day, &year, &month, &day);
+		if (pl->need_civil) {
+			if (local_day != pl->civil_day) {
+				ly_civil_from_days(local_day, &pl->civil_year, &pl->civil_month, &day);
+				pl->civil_day = local_day;
+			}
+			year = pl->civil_year;
+			month = pl->civil_month;
+		}
 	}
 	for (size_t j = 0; j < pl->ncond; j++) {
-		const ly_plan_op *op = pl->conds[j].op;
-		if ((op->has_start && at < op->start) || (op->has_end && at >= op->end) ||
-		    (op->weekdays && !(op->weekdays & (1u << (weekday - 1)))) ||
-		    (restricted(op->channels) && !ly_strset_has(op->channels, channel)) || !pl->conds[j].tier_ok[cu->tier] ||
-		    (op->first_purchase && !first) ||
-		    (op->birthday && (cu->bmonth == 0 || !ly_birthday_in_period(op->birthday - 1, op->feb29, local_day, year,
-		                                                                month, cu->bmonth, cu->bday))))
-			continue;
+		const plan_cond *pc = &pl->conds[j];
+		const ly_plan_op *op = pc->op;
+		unsigned checks = pc->checks;
+		if (checks != 0) {
+			if ((checks & CHECK_WINDOW) && ((op->has_start && at < op->start) || (op->has_end && at >= op->end)))
+				continue;
+			if (checks & CHECK_WEEKDAY) {
+				if (weekday == 0)
+					weekday = ly_weekday(local_day);
+				if (!(op->weekdays & (1u << (weekday - 1))))
+					continue;
+			}
+			if ((checks & CHECK_CHANNEL) && !ly_strset_has(op->channels, channel))
+				continue;
+			if ((checks & CHECK_TIER) && !pc->tier_ok[cu->tier])
+				continue;
+			if ((checks & CHECK_FIRST) && !first)
+				continue;
+			if ((checks & CHECK_BIRTHDAY) &&
+			    (cu->bmonth == 0 ||
+			     !ly_birthday_in_period(op->birthday - 1, op->feb29, local_day, year, month, cu->bmonth, cu->bday)))
+				continue;
+		}
 		active |= UINT64_C(1) << j;
 		if (op->role == LOYALTY_ROLE_MULTIPLIER) {
 			accj[j] = 0;
 			act[nact++] = j;
 		}
 	}
-	if (pl->need_cover)
-		memset(cov, 0, sizeof cov);
+	if (pl->nbits > 0)
+		memset(cov, 0, (size_t)pl->nbits * sizeof cov[0]);
 	for (size_t l = 0; l < n; l++) {
 		uint32_t t = type[l];
 		int64_t lt;
@@ -341,7 +373,7 @@ static int plan_score(const plan *pl, const uint32_t *type, const int64_t *qty, 
 		acc += (ly_i128)lt * srow[t];
 		for (size_t a = 0; a < nact; a++)
 			accj[act[a]] += (ly_i128)lt * pl->conds[act[a]].coef[cu->tier * pl->ntypes + t];
-		if (pl->need_cover && pl->cover[t]) {
+		if (pl->nbits > 0 && pl->cover[t]) {
 			for (size_t j = 0; j < pl->ncond; j++)
 				if (pl->conds[j].cover_bit >= 0 && (pl->cover[t] >> pl->conds[j].cover_bit) & 1)
 					cov[pl->conds[j].cover_bit] += lt;

@@ -193,7 +193,9 @@ static void workload(long n)
 		int lines = (int)rng_range(&seed, 1, 5);
 		char key[32];
 		who[i] = (uint32_t)rng_range(&seed, 0, WL_CUSTOMERS - 1);
-		at[i] = INT64_C(1767225600000) + rng_range(&seed, 0, 365 * LOYALTY_MS_PER_DAY - 1); /* over 2026 */
+		/* in time order over 2026, as workload/gen.py writes them */
+		at[i] = INT64_C(1767225600000) + (int64_t)i * (365 * LOYALTY_MS_PER_DAY / WL_PURCHASES) +
+		        rng_range(&seed, 0, 365 * LOYALTY_MS_PER_DAY / WL_PURCHASES - 1);
 		snprintf(key, sizeof key, "wl-%u", i);
 		check(loyalty_purchase_new(&buy[i], key, loyalty_customer_id(cust[who[i]]), at[i], "USD"), "purchase");
 		for (int l = 0; l < lines; l++, nlines++) {
