@@ -37,7 +37,10 @@ struct loyalty_calculator {
 	ly_plan_op *ops;   /* [cap]: the strategies as plan ops (lib/score.c) */
 	bool all_planned;  /* every strategy has its op */
 	ly_calc_plan plan; /* kept up to date by add */
+	ly_score_plan *fast; /* the plan over the names the strategies mention (lib/score.c); may be NULL */
 };
+
+static void fast_rebuild(loyalty_calculator *c);
 
 static const char *const role_names[] = { "base", "multiplier", "bonus" };
 
@@ -105,6 +108,7 @@ LOYALTY_API void loyalty_calculator_free(loyalty_calculator *c)
 		strategy_release(&c->strategies[i]);
 	free(c->strategies);
 	free(c->ops);
+	ly_score_plan_free(c->fast);
 	ly_strset_free(&c->excluded);
 	free(c);
 }
@@ -154,6 +158,7 @@ LOYALTY_API int loyalty_calculator_exclude_product_type(loyalty_calculator *c, c
 		return ly_error(rc, "loyalty_calculator_exclude_product_type: '%s' is already excluded", product_type);
 	if (rc != LOYALTY_OK)
 		return ly_error(rc, "loyalty_calculator_exclude_product_type: out of memory");
+	fast_rebuild(c);
 	return LOYALTY_OK;
 }
 
@@ -193,6 +198,16 @@ static int prepare_slot(loyalty_calculator *c, const char *name, const char *fn)
 	return LOYALTY_OK;
 }
 
+/* Rebuild the score plan after a change; without memory for it, score()
+ * builds its plan on each call instead (slower, same points). */
+static void fast_rebuild(loyalty_calculator *c)
+{
+	ly_score_plan_free(c->fast);
+	c->fast = NULL;
+	if (ly_score_plan_build(c, &c->fast) != LOYALTY_OK)
+		loyalty_error_clear();
+}
+
 /* Describe the strategy being appended (at index count) as a plan op and
  * update the plan; a strategy without op (custom, or one that cannot be
  * planned) makes the plan unusable: scoring then takes the general path. */
@@ -215,6 +230,11 @@ static void plan_append(loyalty_calculator *c, const ly_strategy_kind *k, const 
 	c->plan.usable = c->all_planned && c->opts.stacking == LOYALTY_STACK_ADDITIVE;
 	c->plan.count = c->count + 1;
 	c->plan.ops = c->ops;
+}
+
+const ly_score_plan *ly_calc_score_plan(const loyalty_calculator *c)
+{
+	return c->fast;
 }
 
 LOYALTY_API int loyalty_calculator_add_params(loyalty_calculator *c, const char *kind, const char *name,
@@ -260,6 +280,7 @@ LOYALTY_API int loyalty_calculator_add_params(loyalty_calculator *c, const char 
 	c->strategies[c->count] = s;
 	plan_append(c, k, s.state);
 	c->count++;
+	fast_rebuild(c);
 	return LOYALTY_OK;
 }
 
@@ -321,6 +342,7 @@ LOYALTY_API int loyalty_calculator_add_custom(loyalty_calculator *c, const char 
 	c->strategies[c->count] = s;
 	plan_append(c, NULL, NULL);
 	c->count++;
+	fast_rebuild(c);
 	return LOYALTY_OK;
 }
 

@@ -76,10 +76,15 @@ typedef struct plan {
 	bool need_date, need_civil;
 	int offset;
 	loyalty_rounding rounding;
-	/* the last local day converted to a civil date (purchases come in time order) */
+} plan;
+
+/* What one caller of plan_score remembers from one purchase to the next:
+ * the last local day converted to a civil date (purchases often come in
+ * time order). Never shared between threads. */
+typedef struct plan_cache {
 	int64_t civil_day, civil_year;
 	int civil_month;
-} plan;
+} plan_cache;
 
 /* a bump allocator over one block */
 typedef struct arena {
@@ -209,7 +214,6 @@ static bool plan_build(plan *pl, const loyalty_calculator *c, const char *const 
 	pl->bmax = 0;
 	pl->ncond = 0;
 	pl->need_date = pl->need_civil = false;
-	pl->civil_day = INT64_MIN;
 	pl->offset = ly_calc_options(c)->utc_offset_minutes;
 	pl->rounding = ly_calc_options(c)->rounding;
 	pl->s = take(a, rows * sizeof *pl->s);
@@ -308,8 +312,9 @@ typedef struct plan_customer {
 /* The points of one purchase through the plan: LOYALTY_OK, or FALLBACK when
  * the plan cannot vouch for this purchase (a total beyond int64, or beyond
  * the bound that keeps compute() free of overflow). */
-static int plan_score(plan *pl, const uint32_t *type, const int64_t *qty, const int64_t *price, size_t n,
-                      const plan_customer *cu, loyalty_time at, int first, const char *channel, loyalty_points *out)
+static int plan_score(const plan *pl, plan_cache *cache, const uint32_t *type, const int64_t *qty,
+                      const int64_t *price, size_t n, const plan_customer *cu, loyalty_time at, int first,
+                      const char *channel, loyalty_points *out)
 {
 	const int64_t *srow = pl->s + cu->tier * pl->ntypes;
 	uint64_t active = 0;
@@ -322,12 +327,12 @@ static int plan_score(plan *pl, const uint32_t *type, const int64_t *qty, const 
 	if (pl->need_date) {
 		local_day = ly_local_day(at, pl->offset);
 		if (pl->need_civil) {
-			if (local_day != pl->civil_day) {
-				ly_civil_from_days(local_day, &pl->civil_year, &pl->civil_month, &day);
-				pl->civil_day = local_day;
+			if (local_day != cache->civil_day) {
+				ly_civil_from_days(local_day, &cache->civil_year, &cache->civil_month, &day);
+				cache->civil_day = local_day;
 			}
-			year = pl->civil_year;
-			month = pl->civil_month;
+			year = cache->civil_year;
+			month = cache->civil_month;
 		}
 	}
 	for (size_t j = 0; j < pl->ncond; j++) {
@@ -395,6 +400,131 @@ static int plan_score(plan *pl, const uint32_t *type, const int64_t *qty, const 
 	return LOYALTY_OK;
 }
 
+/* ---- the calculator's plan, for loyalty_calculator_score ---------------------------- */
+
+/* The plan over every product type and tier name the strategies mention,
+ * plus "" for any other name: a name no strategy mentions earns exactly as
+ * any other such name. Names are found through small hash tables. */
+struct ly_score_plan {
+	plan pl;
+	void *mem;
+	const char **types, **tiers; /* [ntypes], [ntiers]; the last is "" */
+	uint32_t *type_slots, *tier_slots; /* index + 1, 0 = empty */
+	size_t type_mask, tier_mask;
+};
+
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The index of @p name in names, via slots (mask + 1 of them); @p other when absent. */
+static uint32_t name_find(const char *const *names, const uint32_t *slots, size_t mask, const char *name,
+                          uint32_t other)
+{
+	for (size_t h = name_hash(name) & mask;; h = (h + 1) & mask) {
+		uint32_t v = slots[h];
+		if (v == 0)
+			return other;
+		if (strcmp(names[v - 1], name) == 0)
+			return v - 1;
+	}
+}
+
+/* Add @p name unless present. */
+static void name_add(const char **names, size_t *n, uint32_t *slots, size_t mask, const char *name)
+{
+	if (name_find(names, slots, mask, name, UINT32_MAX) != UINT32_MAX)
+		return;
+	for (size_t h = name_hash(name) & mask;; h = (h + 1) & mask) {
+		if (slots[h] == 0) {
+			names[*n] = name;
+			slots[h] = (uint32_t)++*n;
+			return;
+		}
+	}
+}
+
+void ly_score_plan_free(ly_score_plan *p)
+{
+	if (p == NULL)
+		return;
+	free(p->mem);
+	free(p->types);
+	free(p->tiers);
+	free(p->type_slots);
+	free(p->tier_slots);
+	free(p);
+}
+
+static size_t slots_for(size_t n)
+{
+	size_t s = 8;
+
+	while (s < 2 * n + 2)
+		s *= 2;
+	return s;
+}
+
+int ly_score_plan_build(const loyalty_calculator *c, ly_score_plan **out)
+{
+	const ly_calc_plan *cp = ly_calc_get_plan(c);
+	const ly_strset *excluded = ly_calc_excluded(c);
+	size_t ntypes = excluded->count + 1, ntiers = 1, size;
+	ly_score_plan *p;
+	arena a;
+
+	*out = NULL;
+	if (!cp->usable)
+		return LOYALTY_OK;
+	for (size_t i = 0; i < cp->count; i++) {
+		ntypes += cp->ops[i].ntype_names;
+		ntiers += cp->ops[i].ntier_names;
+	}
+	p = calloc(1, sizeof *p);
+	if (p == NULL)
+		return LOYALTY_ENOMEM;
+	p->type_mask = slots_for(ntypes) - 1;
+	p->tier_mask = slots_for(ntiers) - 1;
+	p->types = malloc(ntypes * sizeof *p->types);
+	p->tiers = malloc(ntiers * sizeof *p->tiers);
+	p->type_slots = calloc(p->type_mask + 1, sizeof *p->type_slots);
+	p->tier_slots = calloc(p->tier_mask + 1, sizeof *p->tier_slots);
+	if (p->types == NULL || p->tiers == NULL || p->type_slots == NULL || p->tier_slots == NULL) {
+		ly_score_plan_free(p);
+		return LOYALTY_ENOMEM;
+	}
+	ntypes = ntiers = 0;
+	for (size_t i = 0; i < excluded->count; i++)
+		name_add(p->types, &ntypes, p->type_slots, p->type_mask, excluded->items[i]);
+	for (size_t i = 0; i < cp->count; i++) {
+		for (size_t k = 0; k < cp->ops[i].ntype_names; k++)
+			name_add(p->types, &ntypes, p->type_slots, p->type_mask, cp->ops[i].type_names[k]);
+		for (size_t k = 0; k < cp->ops[i].ntier_names; k++)
+			name_add(p->tiers, &ntiers, p->tier_slots, p->tier_mask, cp->ops[i].tier_names[k]);
+	}
+	p->types[ntypes++] = ""; /* any other type */
+	p->tiers[ntiers++] = ""; /* no tier, or any other */
+	size = plan_size(cp, ntypes, ntiers) + 256;
+	a.p = p->mem = malloc(size);
+	a.used = 0;
+	a.size = size;
+	if (a.p == NULL) {
+		ly_score_plan_free(p);
+		return LOYALTY_ENOMEM;
+	}
+	if (!plan_build(&p->pl, c, p->types, ntypes, p->tiers, ntiers, &a)) {
+		ly_score_plan_free(p);
+		return LOYALTY_OK;
+	}
+	*out = p;
+	return LOYALTY_OK;
+}
+
 /* ---- loyalty_calculator_score ------------------------------------------------------ */
 
 #define SCORE_LINES 16
@@ -405,25 +535,41 @@ int ly_score_one(const loyalty_calculator *c, const loyalty_customer *customer, 
 {
 	_Alignas(16) char mem[SCORE_ARENA];
 	arena a = { mem, 0, sizeof mem };
+	const ly_score_plan *sp = ly_calc_score_plan(c);
 	const char *types[SCORE_LINES];
 	uint32_t idx[SCORE_LINES];
 	int64_t qty[SCORE_LINES], price[SCORE_LINES];
 	const char *tier = customer->tier;
 	size_t n = purchase->count;
 	plan_customer pc = { 0, customer->birth_month, customer->birth_day };
+	plan_cache cache = { INT64_MIN, 0, 0 };
 	plan pl;
 
-	if (!ly_calc_get_plan(c)->usable || n > SCORE_LINES ||
-	    plan_size(ly_calc_get_plan(c), n, 1) + 256 > sizeof mem)
+	if (!ly_calc_get_plan(c)->usable || n > SCORE_LINES)
 		return ly_calc_run(c, customer, purchase, first_purchase, NULL, points, fname);
 	for (size_t i = 0; i < n; i++) {
-		types[i] = purchase->items[i].product_type;
-		idx[i] = (uint32_t)i;
 		qty[i] = purchase->items[i].quantity;
 		price[i] = purchase->items[i].unit_price;
 	}
-	if (!plan_build(&pl, c, types, n, &tier, 1, &a) ||
-	    plan_score(&pl, idx, qty, price, n, &pc, purchase->at, first_purchase, purchase->channel, points) != LOYALTY_OK)
+	if (sp != NULL) {
+		/* the calculator's plan: names to indices */
+		uint32_t other = (uint32_t)sp->pl.ntypes - 1;
+		for (size_t i = 0; i < n; i++)
+			idx[i] = name_find(sp->types, sp->type_slots, sp->type_mask, purchase->items[i].product_type, other);
+		pc.tier = name_find(sp->tiers, sp->tier_slots, sp->tier_mask, tier, (uint32_t)sp->pl.ntiers - 1);
+		if (plan_score(&sp->pl, &cache, idx, qty, price, n, &pc, purchase->at, first_purchase, purchase->channel,
+		               points) == LOYALTY_OK)
+			return LOYALTY_OK;
+		return ly_calc_run(c, customer, purchase, first_purchase, NULL, points, fname);
+	}
+	/* no plan kept (it did not fit memory): one for this purchase's names */
+	for (size_t i = 0; i < n; i++) {
+		types[i] = purchase->items[i].product_type;
+		idx[i] = (uint32_t)i;
+	}
+	if (plan_size(ly_calc_get_plan(c), n, 1) + 256 > sizeof mem || !plan_build(&pl, c, types, n, &tier, 1, &a) ||
+	    plan_score(&pl, &cache, idx, qty, price, n, &pc, purchase->at, first_purchase, purchase->channel, points) !=
+	        LOYALTY_OK)
 		return ly_calc_run(c, customer, purchase, first_purchase, NULL, points, fname);
 	return LOYALTY_OK;
 }
@@ -600,6 +746,7 @@ LOYALTY_API int loyalty_calculator_score_columns(const loyalty_calculator *c, co
 	loyalty_customer cu;
 	ly_item one;
 	plan pl, *use = &pl;
+	plan_cache cache = { INT64_MIN, 0, 0 };
 	void *plan_mem = NULL;
 	const char **tier_names = NULL;
 
@@ -642,7 +789,7 @@ LOYALTY_API int loyalty_calculator_score_columns(const loyalty_calculator *c, co
 				pc.bmonth = cols->birth_month[who];
 				pc.bday = cols->birth_day[who];
 			}
-			if (plan_score(use, cols->line_type + from, cols->quantity + from, cols->unit_price + from,
+			if (plan_score(use, &cache, cols->line_type + from, cols->quantity + from, cols->unit_price + from,
 			               cols->line_start[i + 1] - from, &pc, cols->at[i], first, "", &pts) == LOYALTY_OK) {
 				points[i] = pts;
 				if (status != NULL)

@@ -78,6 +78,12 @@ typedef struct ly_plan_op {
 	int birthday;              /* 0, or 1 + the period (day, week, month) of ly_birthday_in_period() */
 	int feb29;
 	bool first_purchase;       /* the customer's first purchase */
+	/* every product type and tier name the strategy treats apart from others
+	 * (a name not listed behaves as any other name not listed) */
+	char *const *type_names;
+	size_t ntype_names;
+	char *const *tier_names;
+	size_t ntier_names;
 } ly_plan_op;
 
 /* birthday.c: does the local date (day number, year, month) fall in the
@@ -129,6 +135,15 @@ typedef struct ly_calc_plan {
 	const ly_plan_op *ops; /* [count], pipeline order */
 } ly_calc_plan;
 const ly_calc_plan *ly_calc_get_plan(const loyalty_calculator *c);
+
+/* score.c: the calculator's own plan over the names its strategies mention,
+ * for loyalty_calculator_score. Built by add/exclude (one thread, before
+ * sharing), read-only afterwards. NULL when the plan does not cover the
+ * calculator; LOYALTY_ENOMEM. */
+typedef struct ly_score_plan ly_score_plan;
+int ly_score_plan_build(const loyalty_calculator *c, ly_score_plan **out);
+void ly_score_plan_free(ly_score_plan *p);
+const ly_score_plan *ly_calc_score_plan(const loyalty_calculator *c);
 
 /* score.c: the points of one purchase through the plan, or through
  * ly_calc_run when the plan does not cover it. */

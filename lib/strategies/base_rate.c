@@ -104,6 +104,8 @@ static int plan(const void *state, ly_plan_op *op)
 	op->role = LOYALTY_ROLE_BASE;
 	op->den = s->rate.den;
 	op->rate = plan_rate;
+	op->type_names = s->exclude.items;
+	op->ntype_names = s->exclude.count;
 	return LOYALTY_OK;
 }
 

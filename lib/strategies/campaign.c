@@ -209,6 +209,10 @@ static int plan(const void *state, ly_plan_op *op)
 	op->types = &s->types;
 	op->need_cover = s->types.count > 0;
 	op->min_spend = s->min_spend;
+	op->type_names = s->types.items;
+	op->ntype_names = s->types.count;
+	op->tier_names = s->tiers.items;
+	op->ntier_names = s->tiers.count;
 	return LOYALTY_OK;
 }
 

@@ -182,6 +182,8 @@ static int plan(const void *state, ly_plan_op *op)
 	ly_frac r;
 
 	op->den = 1;
+	op->type_names = s->types;
+	op->ntype_names = s->count;
 	if (s->mode == MODE_MULTIPLIER) {
 		op->role = LOYALTY_ROLE_MULTIPLIER;
 		op->mult = plan_mult;

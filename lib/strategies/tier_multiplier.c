@@ -121,6 +121,8 @@ static int plan(const void *state, ly_plan_op *op)
 	for (size_t i = 0; i < s->count; i++)
 		op->den = ly_lcm64(op->den, s->mult[i].den);
 	op->mult = plan_mult;
+	op->tier_names = s->tiers;
+	op->ntier_names = s->count;
 	return LOYALTY_OK;
 }
 
