@@ -7,8 +7,9 @@
  * like.
  *
  * Thread safety: building (add/exclude) must happen on one thread before
- * sharing. loyalty_calculator_compute() only reads the calculator and may run
- * on many threads at once (custom strategies must then be thread safe too).
+ * sharing. loyalty_calculator_compute(), _score() and _score_columns() only
+ * read the calculator and may run on many threads at once (custom strategies
+ * must then be thread safe too).
  *
  * SPDX-License-Identifier: MIT
  */
