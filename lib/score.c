@@ -542,7 +542,9 @@ int ly_score_one(const loyalty_calculator *c, const loyalty_customer *customer, 
 	const char *tier = customer->tier;
 	size_t n = purchase->count;
 	plan_customer pc = { 0, customer->birth_month, customer->birth_day };
-	plan_cache cache = { INT64_MIN, 0, 0 };
+	/* day number to civil date is a pure function: the cache may serve
+	 * every calculator this thread scores with */
+	static _Thread_local plan_cache cache = { INT64_MIN, 0, 0 };
 	plan pl;
 
 	if (!ly_calc_get_plan(c)->usable || n > SCORE_LINES)
