@@ -66,6 +66,7 @@ typedef struct plan_cond {
 
 typedef struct plan {
 	int64_t d, bmax, bonus_bound;
+	int64_t max_spend;         /* spend * bmax + bonus_bound fits int64 for spend <= max_spend */
 	size_t ntypes, ntiers;     /* rows = ntiers * ntypes */
 	int64_t *s;                /* [rows] */
 	unsigned char *eligible;   /* [ntypes] */
@@ -281,6 +282,7 @@ static bool plan_build(plan *pl, const loyalty_calculator *c, const char *const 
 				return false;
 		}
 	}
+	pl->max_spend = pl->bmax == 0 ? INT64_MAX : (INT64_MAX - pl->bonus_bound) / pl->bmax;
 	return true;
 }
 
@@ -325,7 +327,12 @@ static int plan_score(const plan *pl, plan_cache *cache, const uint32_t *type, c
 	int weekday = 0, month = 0, day;
 
 	if (pl->need_date) {
-		local_day = ly_local_day(at, pl->offset);
+		int64_t local;
+		/* the common case, local times after 1970 and far from the int64 limits */
+		if (at >= 0 && at < INT64_MAX / 2 && (local = at + (int64_t)pl->offset * LOYALTY_MS_PER_MINUTE) >= 0)
+			local_day = local / LOYALTY_MS_PER_DAY;
+		else
+			local_day = ly_local_day(at, pl->offset);
 		if (pl->need_civil) {
 			if (local_day != cache->civil_day) {
 				ly_civil_from_days(local_day, &cache->civil_year, &cache->civil_month, &day);
@@ -384,13 +391,13 @@ static int plan_score(const plan *pl, plan_cache *cache, const uint32_t *type, c
 					cov[pl->conds[j].cover_bit] += lt;
 		}
 	}
-	if ((ly_i128)spend * pl->bmax + pl->bonus_bound > INT64_MAX)
+	if (spend > pl->max_spend) /* spend * bmax + bonus_bound > INT64_MAX */
 		return FALLBACK;
-	for (size_t j = 0; active != 0 && j < pl->ncond; j++) {
+	while (active != 0) {
+		size_t j = (size_t)__builtin_ctzll(active);
 		const plan_cond *pc = &pl->conds[j];
 		int64_t covered;
-		if (!((active >> j) & 1))
-			continue;
+		active &= active - 1;
 		covered = pc->cover_bit >= 0 ? cov[pc->cover_bit] : eligible;
 		if ((pc->op->need_cover && covered == 0) || covered < pc->op->min_spend)
 			continue;

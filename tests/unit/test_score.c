@@ -559,8 +559,11 @@ static void test_random_agreement(void **state)
 			int lines = (int)torture_range(&r, 0, 4), add_rc = LOYALTY_OK;
 
 			whom[i] = (uint32_t)torture_range(&r, 0, 3);
-			/* around 28 Feb - 1 Mar in 2026 and 2028, and through 2026 */
-			switch (torture_range(&r, 0, 3)) {
+			/* around 28 Feb - 1 Mar in 2026 and 2028, around 1970-01-01, and through 2026 */
+			switch (torture_range(&r, 0, 4)) {
+			case 4:
+				when[i] = torture_range(&r, -2 * LOYALTY_MS_PER_DAY, 2 * LOYALTY_MS_PER_DAY);
+				break;
 			case 0:
 				when[i] = INT64_C(1772150400000) + torture_range(&r, 0, 4 * LOYALTY_MS_PER_DAY);
 				break;
