@@ -363,17 +363,25 @@ typedef struct sbuf {
 	size_t size, len; /* len counts what would be written; buf holds at most size - 1 */
 } sbuf;
 
+/* append n bytes, keeping what fits */
+static void sb_put(sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n < b->size) {
+		memcpy(b->buf + b->len, s, n);
+	} else if (b->len + 1 < b->size) {
+		memcpy(b->buf + b->len, s, b->size - 1 - b->len);
+	}
+	b->len += n;
+}
+
 static void sb_putc(sbuf *b, char c)
 {
-	if (b->len + 1 < b->size)
-		b->buf[b->len] = c;
-	b->len++;
+	sb_put(b, &c, 1);
 }
 
 static void sb_puts(sbuf *b, const char *s)
 {
-	while (*s)
-		sb_putc(b, *s++);
+	sb_put(b, s, strlen(s));
 }
 
 /* a decimal integer, at least @p width digits (zero padded) */
@@ -381,18 +389,17 @@ static void sb_puti(sbuf *b, int64_t v, int width)
 {
 	char digits[24];
 	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	int n = 0;
+	int n = (int)sizeof digits;
 
 	do {
-		digits[n++] = (char)('0' + mag % 10);
+		digits[--n] = (char)('0' + mag % 10);
 		mag /= 10;
 	} while (mag != 0);
+	while ((int)sizeof digits - n < width)
+		digits[--n] = '0';
 	if (v < 0)
-		sb_putc(b, '-');
-	while (width-- > n)
-		sb_putc(b, '0');
-	while (n > 0)
-		sb_putc(b, digits[--n]);
+		digits[--n] = '-';
+	sb_put(b, digits + n, sizeof digits - (size_t)n);
 }
 
 static void sb_end(sbuf *b)
@@ -421,7 +428,10 @@ void ly_fmt(char *buf, size_t size, const char *fmt, ...)
 	va_start(ap, fmt);
 	for (const char *p = fmt; *p; p++) {
 		if (*p != '%') {
-			sb_putc(&b, *p);
+			const char *q = strchr(p, '%');
+			size_t run = q ? (size_t)(q - p) : strlen(p);
+			sb_put(&b, p, run);
+			p += run - 1;
 			continue;
 		}
 		p++;
