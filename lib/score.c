@@ -585,6 +585,37 @@ int ly_score_one(const loyalty_calculator *c, const loyalty_customer *customer, 
 
 /* ---- loyalty_calculator_score_columns ----------------------------------------------- */
 
+static bool any_bad_tier(const uint32_t *tier, size_t n, size_t ntiers)
+{
+	unsigned bad = 0;
+
+	for (size_t i = 0; i < n; i++)
+		bad |= (tier[i] != UINT32_MAX) & (tier[i] >= ntiers);
+	return bad != 0;
+}
+
+static bool any_bad_birthday(const uint8_t *month, const uint8_t *day, size_t n)
+{
+	/* days per month, 29 in February; 0 for month 0 (any day) and above 12 (none) */
+	static const uint8_t mdays[256] = { 255, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	unsigned bad = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned m = month[i], d = day[i];
+		bad |= (m > 12) | ((m != 0) & ((d == 0) | (d > mdays[m])));
+	}
+	return bad != 0;
+}
+
+static bool any_bad_line(const loyalty_score_columns *k, size_t nlines)
+{
+	unsigned bad = 0;
+
+	for (size_t l = 0; l < nlines; l++)
+		bad |= (k->line_type[l] >= k->ntypes) | (k->quantity[l] < 1) | (k->unit_price[l] < 0);
+	return bad != 0;
+}
+
 /* Check every column; LOYALTY_OK or an error naming the column and index. */
 static int check_columns(const loyalty_calculator *c, const loyalty_score_columns *k, size_t *max_lines)
 {
@@ -611,7 +642,9 @@ static int check_columns(const loyalty_calculator *c, const loyalty_score_column
 		if (!ly_is_ident(k->tier_names[t], LOYALTY_TIER_NAME_MAX))
 			return ly_error(LOYALTY_EINVAL, "%s: cols.tier_names[%zu] is not a tier name (1..%d bytes of [A-Za-z0-9_.-])",
 			                fn, t, LOYALTY_TIER_NAME_MAX);
-	if (k->customer_tier != NULL)
+	/* Each column is first scanned without branches (the common case: all
+	 * good), then again to name the first bad index. */
+	if (k->customer_tier != NULL && any_bad_tier(k->customer_tier, k->ncustomers, k->ntiers))
 		for (size_t i = 0; i < k->ncustomers; i++)
 			if (k->customer_tier[i] != UINT32_MAX && k->customer_tier[i] >= k->ntiers)
 				return ly_error(LOYALTY_EINVAL, "%s: cols.customer_tier[%zu] = %lu is out of range (%zu tiers)", fn,
@@ -619,7 +652,8 @@ static int check_columns(const loyalty_calculator *c, const loyalty_score_column
 	if (k->birth_month != NULL) {
 		if (k->birth_day == NULL && k->ncustomers > 0)
 			return ly_error(LOYALTY_EINVAL, "%s: cols.birth_day is NULL but cols.birth_month is not", fn);
-		for (size_t i = 0; i < k->ncustomers; i++) {
+		for (size_t i = any_bad_birthday(k->birth_month, k->birth_day, k->ncustomers) ? 0 : k->ncustomers;
+		     i < k->ncustomers; i++) {
 			int m = k->birth_month[i], d = k->birth_day[i];
 			if (m > 12)
 				return ly_error(LOYALTY_EINVAL, "%s: cols.birth_month[%zu] = %d is not 0..12", fn, i, m);
@@ -661,7 +695,7 @@ static int check_columns(const loyalty_calculator *c, const loyalty_score_column
 		if (k->unit_price == NULL)
 			return ly_error(LOYALTY_EINVAL, "%s: cols.unit_price is NULL (%zu lines)", fn, nlines);
 	}
-	for (size_t l = 0; l < nlines; l++) {
+	for (size_t l = any_bad_line(k, nlines) ? 0 : nlines; l < nlines; l++) {
 		if (k->line_type[l] >= k->ntypes)
 			return ly_error(LOYALTY_EINVAL, "%s: cols.line_type[%zu] = %lu is out of range (%zu types)", fn, l,
 			                (unsigned long)k->line_type[l], k->ntypes);
