@@ -2,8 +2,20 @@
  * Acknowledged purchases per second under each sync policy, with 1 and with
  * 4 writer threads (group commit needs concurrent writers to share fsyncs),
  * and the time to reopen after many records with and without a snapshot.
+ * Then the load side at scale: reopening a journal of R purchases over C
+ * customers (records and purchases per second), reopening from a snapshot of
+ * the same state, export and import.
  *
- * usage: bench_journal [purchases-per-policy]   (default 2000)
+ * usage: bench_journal [purchases-per-policy [replay-purchases [customers]]]
+ *        (defaults 2000, 200000, 10000; purchases-per-policy 0 skips the
+ *        sync-policy runs and the small reopen, replay-purchases 0 the rest)
+ *
+ * Prints human lines, and machine-readable lines:
+ *   RESULT journal.replay records_per_s=... purchases_per_s=... bytes_per_s=...
+ *   RESULT journal.snapshot_load records_per_s=... purchases_per_s=...
+ *   RESULT journal.export records_per_s=... bytes_per_s=...
+ *   RESULT journal.import records_per_s=... purchases_per_s=...
+ *   RESULT journal.append sync=none purchases_per_s=...
  *
  * Writes to a directory under $TMPDIR (or /tmp): the figures depend on that
  * file system's fsync.
@@ -11,9 +23,11 @@
  * SPDX-License-Identifier: MIT
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -121,14 +135,176 @@ static double measure(const char *base, loyalty_sync_policy sync, int threads, i
 	return (double)(n / threads * threads) / dt;
 }
 
+/* ---- the load side: replay, snapshot load, export, import ---------------------------------- */
+
+static long long file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* Records (frames) of a journal or snapshot file: walk the 12-byte frame headers after the 16-byte header. */
+static long long count_frames(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char h[12];
+	long long n = 0;
+
+	if (f == NULL || fseek(f, 16, SEEK_SET) != 0)
+		return -1;
+	while (fread(h, 1, 12, f) == 12) {
+		long len = (long)h[0] | (long)h[1] << 8 | (long)h[2] << 16 | (long)h[3] << 24;
+		if (fseek(f, len, SEEK_CUR) != 0)
+			break;
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static int count_progress(uint64_t done, uint64_t total, void *user_data)
+{
+	(void)done;
+	(void)total;
+	++*(int *)user_data;
+	return 0;
+}
+
+static loyalty_calculator *bench_calculator(void)
+{
+	loyalty_calculator_options co = LOYALTY_CALCULATOR_OPTIONS_INIT;
+	loyalty_calculator *c;
+
+	memcpy(co.currency, "USD", 4);
+	check(loyalty_calculator_new(&c, &co), "calculator");
+	check(loyalty_calculator_add(c, "base_rate", "base", "points=1 per=100"), "base");
+	return c;
+}
+
+static void load_side(const char *base, int purchases, int customers)
+{
+	char dir[600], path[700], exp[700];
+	loyalty_program *p, *q;
+	loyalty_recovery_info info;
+	loyalty_id *ids = malloc((size_t)customers * sizeof *ids);
+	double t0, dt, append_dt;
+	long long jbytes, jrecords, srecords, sbytes;
+	int calls = 0;
+
+	if (ids == NULL)
+		exit(1);
+	snprintf(dir, sizeof dir, "%.400s/replay", base);
+	rm_dir(dir);
+	p = open_program(dir, LOYALTY_SYNC_NONE, NULL);
+	for (int k = 0; k < customers; k++) {
+		loyalty_customer *c;
+		char key[32];
+		check(loyalty_customer_new(&c, NULL), "customer");
+		snprintf(key, sizeof key, "enrol-%d", k);
+		check(loyalty_program_enroll(p, key, c, NULL, INT64_C(1767225600000), NULL), "enrol");
+		ids[k] = *loyalty_customer_id(c);
+		loyalty_customer_free(c);
+	}
+	t0 = now_s();
+	for (int i = 0; i < purchases; i++) {
+		loyalty_purchase *pu;
+		char key[48];
+		snprintf(key, sizeof key, "order-%d", i);
+		/* a purchase a second, spread over the customers */
+		check(loyalty_purchase_new(&pu, key, &ids[i % customers], INT64_C(1767225600000) + (int64_t)i * 1000, "USD"),
+		      "purchase");
+		check(loyalty_purchase_add_item(pu, "sku-1", "toys", 1 + i % 3, 100 + i % 5000), "item");
+		if (i % 4 == 0)
+			check(loyalty_purchase_add_item(pu, "sku-2", "books", 1, 999), "item");
+		check(loyalty_program_record_purchase(p, pu, NULL), "record");
+		loyalty_purchase_free(pu);
+	}
+	append_dt = now_s() - t0;
+	loyalty_program_free(p);
+	snprintf(path, sizeof path, "%s/journal-1.ljr", dir);
+	jbytes = file_size(path);
+	jrecords = count_frames(path);
+	printf("load side: %d purchases over %d customers, sync=none, one line item (a second one in 1 of 4)\n",
+	       purchases, customers);
+	printf("  append (build, compute, record)    %10.0f purchases/s\n", purchases / append_dt);
+	printf("RESULT journal.append sync=none purchases_per_s=%.0f\n", purchases / append_dt);
+
+	/* reopen: replay the whole journal */
+	{
+		loyalty_journal_options jo = LOYALTY_JOURNAL_OPTIONS_INIT;
+		loyalty_program_options po = LOYALTY_PROGRAM_OPTIONS_INIT;
+		jo.sync = LOYALTY_SYNC_NONE;
+#if LOYALTY_JOURNAL_OPTIONS_VERSION >= 2 /* the same file builds against older headers, for before/after runs */
+		jo.progress = count_progress;
+		jo.progress_data = &calls;
+#else
+		(void)count_progress;
+#endif
+		t0 = now_s();
+		check(loyalty_program_open(&p, dir, bench_calculator(), &po, &jo, &info), "reopen");
+		dt = now_s() - t0;
+	}
+	printf("  replay %lld records (%.1f MB, %.0f bytes/record, %d progress calls): %.3f s\n", jrecords,
+	       (double)jbytes / 1e6, (double)jbytes / (double)jrecords, calls, dt);
+	printf("  replay          %10.0f records/s  %10.0f purchases/s  %8.1f MB/s\n", (double)info.records_replayed / dt,
+	       purchases / dt, (double)jbytes / dt / 1e6);
+	printf("RESULT journal.replay records_per_s=%.0f purchases_per_s=%.0f bytes_per_s=%.0f\n",
+	       (double)info.records_replayed / dt, purchases / dt, (double)jbytes / dt);
+
+	/* reopen from a snapshot of the same state */
+	check(loyalty_program_snapshot(p), "snapshot");
+	loyalty_program_free(p);
+	snprintf(path, sizeof path, "%s/snapshot-2.lsn", dir);
+	sbytes = file_size(path);
+	srecords = count_frames(path);
+	t0 = now_s();
+	p = open_program(dir, LOYALTY_SYNC_NONE, &info);
+	dt = now_s() - t0;
+	printf("  snapshot load %lld records (%.1f MB): %.3f s\n", srecords, (double)sbytes / 1e6, dt);
+	printf("  snapshot load   %10.0f records/s  %10.0f purchases/s  %8.1f MB/s\n", srecords / dt, purchases / dt,
+	       (double)sbytes / dt / 1e6);
+	printf("RESULT journal.snapshot_load records_per_s=%.0f purchases_per_s=%.0f bytes_per_s=%.0f\n", srecords / dt,
+	       purchases / dt, (double)sbytes / dt);
+
+	/* export and import (the snapshot format in one file) */
+	snprintf(exp, sizeof exp, "%s/export.lsn", base);
+	t0 = now_s();
+	check(loyalty_program_export(p, exp), "export");
+	dt = now_s() - t0;
+	printf("  export          %10.0f records/s  %10.0f purchases/s  %8.1f MB/s\n", count_frames(exp) / dt,
+	       purchases / dt, (double)file_size(exp) / dt / 1e6);
+	printf("RESULT journal.export records_per_s=%.0f purchases_per_s=%.0f bytes_per_s=%.0f\n", count_frames(exp) / dt,
+	       purchases / dt, (double)file_size(exp) / dt);
+	t0 = now_s();
+	check(loyalty_program_import(&q, exp, bench_calculator()), "import");
+	dt = now_s() - t0;
+	printf("  import          %10.0f records/s  %10.0f purchases/s  %8.1f MB/s\n", count_frames(exp) / dt,
+	       purchases / dt, (double)file_size(exp) / dt / 1e6);
+	printf("RESULT journal.import records_per_s=%.0f purchases_per_s=%.0f bytes_per_s=%.0f\n", count_frames(exp) / dt,
+	       purchases / dt, (double)file_size(exp) / dt);
+	if (loyalty_program_entry_count(q) != loyalty_program_entry_count(p)) {
+		fprintf(stderr, "import: %zu entries, expected %zu\n", loyalty_program_entry_count(q),
+		        loyalty_program_entry_count(p));
+		exit(1);
+	}
+	loyalty_program_free(q);
+	loyalty_program_free(p);
+	unlink(exp);
+	rm_dir(dir);
+	free(ids);
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const names[] = { "always", "batch", "none" };
 	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	int n = argc > 1 ? atoi(argv[1]) : 2000;
+	int replay = argc > 2 ? atoi(argv[2]) : 200000;
+	int customers = argc > 3 ? atoi(argv[3]) : 10000;
 	char base[512];
 
-	if (n <= 0)
+	if (n < 0 || replay < 0 || customers <= 0)
 		return 2;
 	snprintf(base, sizeof base, "%.400s/loyalty-bench-%d", tmp, (int)getpid());
 	rm_dir(base);
@@ -140,12 +316,12 @@ int main(int argc, char **argv)
 	}
 	printf("bench_journal: %d acknowledged purchases per run, in %s, libloyalty %s\n", n, base,
 	       loyalty_version_string());
-	for (int sync = LOYALTY_SYNC_ALWAYS; sync <= LOYALTY_SYNC_NONE; sync++)
+	for (int sync = LOYALTY_SYNC_ALWAYS; n > 0 && sync <= LOYALTY_SYNC_NONE; sync++)
 		for (int threads = 1; threads <= 4; threads *= 4)
 			printf("  sync=%-6s threads=%d  %10.0f purchases/s\n", names[sync], threads,
 			       measure(base, (loyalty_sync_policy)sync, threads, n));
 	/* reopen time after many records, with and without a snapshot */
-	{
+	if (n > 0) {
 		char dir[600];
 		loyalty_program *p;
 		loyalty_recovery_info info;
@@ -180,6 +356,8 @@ int main(int argc, char **argv)
 		printf("  reopen from a snapshot (%zu records after it): %.3f s\n", info.records_replayed, now_s() - t0);
 		loyalty_program_free(p);
 	}
+	if (replay > 0)
+		load_side(base, replay, customers);
 	rm_dir(base);
 	return 0;
 }
