@@ -941,53 +941,82 @@ static void name_path(char *dst, size_t size, const char *src, size_t len)
 	}
 }
 
-/* The reader: the ly_dec and the path of the value being read (keys), for messages. */
+/* The reader: the ly_dec and the path of the value being read (keys), for messages. The path is
+ * kept as a stack of segments (a key, or a key and an index) and only formatted when a message is
+ * written: formatting it on every field was nearly half the cost of decoding a journal record. */
+#define RD_SEGS 48
+
+typedef struct rd_seg {
+	const char *name;
+	size_t index;
+	bool indexed;
+} rd_seg;
+
 typedef struct rd {
 	ly_dec *d;
-	size_t plen;
-	char path[200];
+	size_t nseg;           /* may exceed RD_SEGS: the deeper segments are then left out of messages */
+	rd_seg seg[RD_SEGS];
 } rd;
 
-static void rd_init(rd *r, ly_dec *d, const char *root)
+static inline void rd_init(rd *r, ly_dec *d, const char *root)
 {
 	r->d = d;
-	snprintf(r->path, sizeof r->path, "%s", root);
-	r->plen = strlen(r->path);
+	r->nseg = 1;
+	r->seg[0].name = root;
+	r->seg[0].indexed = false;
 }
 
 /* Descend into a field ("customer") or an element ("accounts[2]"); returns what rd_pop restores. */
-static size_t rd_push(rd *r, const char *name, size_t index, bool indexed)
+static inline size_t rd_push(rd *r, const char *name, size_t index, bool indexed)
 {
-	size_t old = r->plen;
-	int n;
+	size_t old = r->nseg;
 
-	if (indexed)
-		n = snprintf(r->path + old, sizeof r->path - old, "%s%s[%zu]", old ? "." : "", name, index);
-	else
-		n = snprintf(r->path + old, sizeof r->path - old, "%s%s", old ? "." : "", name);
-	if (n > 0)
-		r->plen = old + (size_t)n < sizeof r->path ? old + (size_t)n : sizeof r->path - 1;
+	if (old < RD_SEGS) {
+		r->seg[old].name = name;
+		r->seg[old].index = index;
+		r->seg[old].indexed = indexed;
+	}
+	r->nseg = old + 1;
 	return old;
 }
 
-static void rd_pop(rd *r, size_t old)
+static inline void rd_pop(rd *r, size_t old)
 {
-	r->plen = old;
-	r->path[old] = '\0';
+	r->nseg = old;
+}
+
+/* The path in wire keys ("txn.ac[0].c"), as the messages' name_path expects it. */
+static size_t rd_path(const rd *r, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < r->nseg && i < RD_SEGS; i++) {
+		const rd_seg *sg = &r->seg[i];
+		int w;
+		if (sg->indexed)
+			w = snprintf(buf + n, size - n, "%s%s[%zu]", n ? "." : "", sg->name, sg->index);
+		else
+			w = snprintf(buf + n, size - n, "%s%s", n ? "." : "", sg->name);
+		if (w > 0)
+			n = n + (size_t)w < size ? n + (size_t)w : size - 1;
+	}
+	return n;
 }
 
 static int rd_fail(rd *r, size_t off, const char *field, const char *fmt, ...) LY_PRINTF(4, 5);
 static int rd_fail(rd *r, size_t off, const char *field, const char *fmt, ...)
 {
-	char what[320], path[256] = "";
+	char what[320], path[256] = "", raw[200];
+	size_t plen = rd_path(r, raw, sizeof raw);
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	name_path(path, sizeof path, r->path, r->plen);
+	name_path(path, sizeof path, raw, plen);
 	if (field && *field) {
-		if (r->plen && strlen(path) + 1 < sizeof path)
+		if (plen && strlen(path) + 1 < sizeof path)
 			strcat(path, ".");
 		name_path(path, sizeof path, field, strlen(field));
 	}
@@ -1131,16 +1160,28 @@ static int rd_array(rd *r, const char *field, size_t min_size, size_t max, size_
 	return rd_enter(r, at, field);
 }
 
-/* The key @p key (a fixstr). */
-static int rd_key(rd *r, const char *key)
+static int rd_key_fail(rd *r, const char *key);
+
+/* The key @p key (a fixstr): compared byte by byte, without strlen (keys are 1..3 bytes). */
+static inline int rd_key(rd *r, const char *key)
+{
+	const uint8_t *p = rd_at(r);
+	size_t left = rd_left(r), n, i;
+
+	if (left == 0 || (p[0] & 0xe0) != 0xa0 || (n = p[0] & 0x1fu) >= left)
+		return rd_key_fail(r, key);
+	for (i = 0; i < n && key[i] == (char)p[1 + i]; i++)
+		;
+	if (i != n || key[n] != '\0')
+		return rd_key_fail(r, key);
+	r->d->off += 1 + n;
+	return LOYALTY_OK;
+}
+
+static int rd_key_fail(rd *r, const char *key)
 {
 	size_t n = strlen(key), at = r->d->off;
 	const uint8_t *p = rd_at(r);
-
-	if (rd_left(r) >= 1 + n && p[0] == (0xa0 | n) && memcmp(p + 1, key, n) == 0) {
-		r->d->off += 1 + n;
-		return LOYALTY_OK;
-	}
 	const char *want = key_name(key, n) ? key_name(key, n) : key;
 
 	if (rd_left(r) == 0)
@@ -1232,6 +1273,17 @@ static int g_i64(rd *r, const char *key, int64_t min, int64_t max, int64_t *out)
 
 	RD_KEY(r, key);
 	at = r->d->off;
+	if (rd_left(r) > 0 && (*rd_at(r) <= 0x7f || *rd_at(r) >= 0xe0)) {
+		/* a fixint, the common case */
+		uint8_t t = *rd_at(r);
+		s = t <= 0x7f ? (int64_t)t : (int64_t)t - 256;
+		if (s < min || s > max)
+			return rd_fail(r, at, key, "%lld is out of range %lld..%lld", (long long)s, (long long)min,
+			               (long long)max);
+		r->d->off++;
+		*out = s;
+		return LOYALTY_OK;
+	}
 	rc = rd_int(r, key, &neg, &u, &s);
 	if (rc != LOYALTY_OK)
 		return rc;
@@ -1452,7 +1504,7 @@ static int g_frac(rd *r, const char *key, bool reduced, ly_frac *out)
 		return rd_fail(r, at, key, "expected a fraction [num, den], found an array of %zu", n);
 	if ((rc = rd_enter(r, at, key)) != LOYALTY_OK)
 		return rc;
-	saved = key ? rd_push(r, key, 0, false) : r->plen;
+	saved = key ? rd_push(r, key, 0, false) : r->nseg;
 	if ((rc = g_i64(r, NULL, INT64_MIN, INT64_MAX, &out->num)) != LOYALTY_OK)
 		return rc;
 	rd_push(r, "den", 0, false);

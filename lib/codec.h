@@ -179,5 +179,7 @@ int ly_decode_record(ly_dec *d, int *type, ly_dec *body);
 
 /* CRC-32C (Castagnoli), as in iSCSI/ext4: ly_crc32c(0, "123456789", 9) == 0xe3069283. */
 uint32_t ly_crc32c(uint32_t crc, const void *data, size_t len);
+/* The same with the tables only (ly_crc32c uses the processor's crc32 instruction where it has one). */
+uint32_t ly_crc32c_portable(uint32_t crc, const void *data, size_t len);
 
 #endif
