@@ -105,8 +105,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <msgpack/pack.h>
-
 #include "codec.h"
 
 #define DEPTH_MAX 16
@@ -151,89 +149,278 @@ uint8_t *ly_enc_take(ly_enc *e, size_t *len)
 	return data;
 }
 
-/* msgpack_packer's write callback: append to the ly_enc. */
-static int enc_write(void *data, const char *buf, size_t len)
-{
-	ly_enc *e = data;
+/* ---- the writer -------------------------------------------------------------------
+ * Our own msgpack writer, byte for byte what msgpack-c's packer writes (the smallest form of
+ * every integer, as msgpack_pack_int64 / msgpack_pack_uint64 choose it; str 8 for strings of
+ * 32..255 bytes; fix forms of maps and arrays): tests/unit/test_codec.c checks it against
+ * msgpack-c on integers at every boundary, and against the golden files. msgpack-c's packer
+ * calls a write callback for every header and every body, which was 60% of encoding a journal
+ * record; this writer reserves room once per token and stores the bytes in place. */
 
-	if (e->failed)
-		return -1;
-	if (len > e->cap - e->len) {
-		size_t cap = e->cap ? e->cap : 256;
-		uint8_t *d;
-		while (cap - e->len < len) {
-			if (cap > SIZE_MAX / 2) {
-				e->failed = true;
-				return -1;
-			}
-			cap *= 2;
-		}
-		d = realloc(e->data, cap);
-		if (d == NULL) {
+/* Make room for @p n more bytes; false (and e->failed) when memory runs out. */
+static bool enc_grow(ly_enc *e, size_t n)
+{
+	size_t cap = e->cap ? e->cap : 256;
+	uint8_t *d;
+
+	while (cap - e->len < n) {
+		if (cap > SIZE_MAX / 2) {
 			e->failed = true;
-			return -1;
+			return false;
 		}
-		e->data = d;
-		e->cap = cap;
+		cap *= 2;
 	}
-	memcpy(e->data + e->len, buf, len);
-	e->len += len;
-	return 0;
+	d = realloc(e->data, cap);
+	if (d == NULL) {
+		e->failed = true;
+		return false;
+	}
+	e->data = d;
+	e->cap = cap;
+	return true;
 }
 
-typedef msgpack_packer wr;
+typedef struct wr {
+	ly_enc *e;
+} wr;
 
-static void w_key(wr *w, const char *k)
+/* Room for @p n bytes at the end, or NULL (e->failed). */
+static inline uint8_t *w_room(wr *w, size_t n)
 {
-	msgpack_pack_str_with_body(w, k, strlen(k));
+	ly_enc *e = w->e;
+
+	if (e->failed || (n > e->cap - e->len && !enc_grow(e, n)))
+		return NULL;
+	return e->data + e->len;
 }
 
-static void w_i64(wr *w, int64_t v)
+static inline void be_store(uint8_t *p, uint64_t v, size_t n)
 {
-	msgpack_pack_int64(w, v);
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
 }
 
-static void w_u64(wr *w, uint64_t v)
+/* Unchecked stores into room already reserved; each returns the bytes written. */
+static inline size_t put_uint(uint8_t *p, uint64_t v)
 {
-	msgpack_pack_uint64(w, v);
+	if (v < 0x80) {
+		p[0] = (uint8_t)v;
+		return 1;
+	}
+	if (v < 0x100) {
+		p[0] = 0xcc;
+		p[1] = (uint8_t)v;
+		return 2;
+	}
+	if (v < 0x10000) {
+		p[0] = 0xcd;
+		be_store(p + 1, v, 2);
+		return 3;
+	}
+	if (v < 0x100000000u) {
+		p[0] = 0xce;
+		be_store(p + 1, v, 4);
+		return 5;
+	}
+	p[0] = 0xcf;
+	be_store(p + 1, v, 8);
+	return 9;
 }
 
-static void w_str(wr *w, const char *s)
+static inline size_t put_int(uint8_t *p, int64_t v)
 {
-	msgpack_pack_str_with_body(w, s, strlen(s));
+	if (v >= 0)
+		return put_uint(p, (uint64_t)v);
+	if (v >= -32) {
+		p[0] = (uint8_t)(int8_t)v;
+		return 1;
+	}
+	if (v >= -128) {
+		p[0] = 0xd0;
+		p[1] = (uint8_t)(int8_t)v;
+		return 2;
+	}
+	if (v >= -32768) {
+		p[0] = 0xd1;
+		be_store(p + 1, (uint64_t)v & 0xffff, 2);
+		return 3;
+	}
+	if (v >= INT64_C(-2147483648)) {
+		p[0] = 0xd2;
+		be_store(p + 1, (uint64_t)v & 0xffffffffu, 4);
+		return 5;
+	}
+	p[0] = 0xd3;
+	be_store(p + 1, (uint64_t)v, 8);
+	return 9;
 }
 
-static void w_id(wr *w, const loyalty_id *id)
+/* A field key (1..3 bytes in this format; room is reserved for any fixstr), as a fixstr. */
+#define KEY_ROOM 32
+static inline size_t put_key(uint8_t *p, const char *k)
 {
-	msgpack_pack_bin_with_body(w, id->bytes, sizeof id->bytes);
+	size_t n = 0;
+
+	while (k[n] != '\0')
+		n++;
+	p[0] = (uint8_t)(0xa0 | n);
+	for (size_t i = 0; i < n; i++)
+		p[1 + i] = (uint8_t)k[i];
+	return 1 + n;
+}
+
+/* A type byte followed by @p n big-endian bytes of @p v. */
+static inline void w_typed(wr *w, uint8_t type, uint64_t v, size_t n)
+{
+	uint8_t *p = w_room(w, 1 + n);
+
+	if (p == NULL)
+		return;
+	p[0] = type;
+	be_store(p + 1, v, n);
+	w->e->len += 1 + n;
+}
+
+static inline void w_byte(wr *w, uint8_t b)
+{
+	uint8_t *p = w_room(w, 1);
+
+	if (p != NULL) {
+		*p = b;
+		w->e->len++;
+	}
+}
+
+static inline void w_uint(wr *w, uint64_t v)
+{
+	uint8_t *p = w_room(w, 9);
+
+	if (p != NULL)
+		w->e->len += put_uint(p, v);
+}
+
+static inline void w_int(wr *w, int64_t v)
+{
+	uint8_t *p = w_room(w, 9);
+
+	if (p != NULL)
+		w->e->len += put_int(p, v);
+}
+
+static inline void w_container(wr *w, size_t n, uint8_t fix, uint8_t h16, uint8_t h32)
+{
+	if (n < 16)
+		w_byte(w, (uint8_t)(fix | n));
+	else if (n < 0x10000)
+		w_typed(w, h16, n, 2);
+	else
+		w_typed(w, h32, n, 4);
+}
+
+static inline void w_array(wr *w, size_t n)
+{
+	w_container(w, n, 0x90, 0xdc, 0xdd);
+}
+
+static inline void w_map(wr *w, size_t n)
+{
+	w_container(w, n, 0x80, 0xde, 0xdf);
+}
+
+/* A str (or bin) header and body, in one reservation. */
+static inline void w_body(wr *w, bool bin, const void *body, size_t n)
+{
+	size_t hl = !bin && n < 32 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
+	uint8_t *p = w_room(w, hl + n);
+
+	if (p == NULL)
+		return;
+	if (hl == 1)
+		p[0] = (uint8_t)(0xa0 | n);
+	else {
+		p[0] = (uint8_t)((bin ? 0xc4 : 0xd9) + (hl == 2 ? 0 : hl == 3 ? 1 : 2));
+		be_store(p + 1, n, hl - 1);
+	}
+	if (n)
+		memcpy(p + hl, body, n);
+	w->e->len += hl + n;
+}
+
+static inline void w_nil(wr *w)
+{
+	w_byte(w, 0xc0);
+}
+
+static inline void w_bool(wr *w, bool v)
+{
+	w_byte(w, v ? 0xc3 : 0xc2);
+}
+
+static inline void w_key(wr *w, const char *k)
+{
+	uint8_t *p = w_room(w, KEY_ROOM);
+
+	if (p != NULL)
+		w->e->len += put_key(p, k);
+}
+
+static inline void w_i64(wr *w, int64_t v)
+{
+	w_int(w, v);
+}
+
+static inline void w_u64(wr *w, uint64_t v)
+{
+	w_uint(w, v);
+}
+
+static inline void w_str(wr *w, const char *s)
+{
+	w_body(w, false, s, strlen(s));
+}
+
+static inline void w_id(wr *w, const loyalty_id *id)
+{
+	w_body(w, true, id->bytes, sizeof id->bytes);
 }
 
 static void w_frac(wr *w, ly_frac f)
 {
-	msgpack_pack_array(w, 2);
-	msgpack_pack_int64(w, f.num);
-	msgpack_pack_int64(w, f.den);
+	w_array(w, 2);
+	w_int(w, f.num);
+	w_int(w, f.den);
 }
 
+/* A field in one reservation: key, then value. */
 static void f_i64(wr *w, const char *k, int64_t v)
 {
-	w_key(w, k);
-	w_i64(w, v);
+	uint8_t *p = w_room(w, KEY_ROOM + 9);
+
+	if (p != NULL) {
+		size_t n = put_key(p, k);
+		w->e->len += n + put_int(p + n, v);
+	}
 }
 
 static void f_u64(wr *w, const char *k, uint64_t v)
 {
-	w_key(w, k);
-	w_u64(w, v);
+	uint8_t *p = w_room(w, KEY_ROOM + 9);
+
+	if (p != NULL) {
+		size_t n = put_key(p, k);
+		w->e->len += n + put_uint(p + n, v);
+	}
 }
 
 static void f_bool(wr *w, const char *k, bool v)
 {
-	w_key(w, k);
-	if (v)
-		msgpack_pack_true(w);
-	else
-		msgpack_pack_false(w);
+	uint8_t *p = w_room(w, KEY_ROOM + 1);
+
+	if (p != NULL) {
+		size_t n = put_key(p, k);
+		p[n] = v ? 0xc3 : 0xc2;
+		w->e->len += n + 1;
+	}
 }
 
 static void f_str(wr *w, const char *k, const char *s)
@@ -244,8 +431,15 @@ static void f_str(wr *w, const char *k, const char *s)
 
 static void f_id(wr *w, const char *k, const loyalty_id *id)
 {
-	w_key(w, k);
-	w_id(w, id);
+	uint8_t *p = w_room(w, KEY_ROOM + 2 + 16);
+
+	if (p != NULL) {
+		size_t n = put_key(p, k);
+		p[n] = 0xc4;
+		p[n + 1] = 16;
+		memcpy(p + n + 2, id->bytes, 16);
+		w->e->len += n + 2 + 16;
+	}
 }
 
 static void f_frac(wr *w, const char *k, ly_frac f)
@@ -257,7 +451,7 @@ static void f_frac(wr *w, const char *k, ly_frac f)
 static void f_strset(wr *w, const char *k, const ly_strset *s)
 {
 	w_key(w, k);
-	msgpack_pack_array(w, s->count);
+	w_array(w, s->count);
 	for (size_t i = 0; i < s->count; i++)
 		w_str(w, s->items[i]);
 }
@@ -265,7 +459,7 @@ static void f_strset(wr *w, const char *k, const ly_strset *s)
 /* A value's map: "v" and @p nfields fields. */
 static void w_head(wr *w, size_t nfields)
 {
-	msgpack_pack_map(w, nfields + 1);
+	w_map(w, nfields + 1);
 	f_i64(w, "v", LY_CODEC_VERSION);
 }
 
@@ -274,10 +468,9 @@ static int enc_status(const ly_enc *e)
 	return e->failed ? ly_error(LOYALTY_ENOMEM, "encoding: out of memory") : LOYALTY_OK;
 }
 
-#define ENC_BEGIN(e)          \
-	msgpack_packer pk_;       \
-	wr *w = &pk_;             \
-	msgpack_packer_init(&pk_, (e), enc_write)
+#define ENC_BEGIN(enc)        \
+	wr wr_ = { (enc) };       \
+	wr *w = &wr_
 
 /* ---- values -------------------------------------------------------------------- */
 
@@ -311,9 +504,9 @@ static void put_purchase(wr *w, const loyalty_purchase *p)
 	f_str(w, "cu", p->currency);
 	f_str(w, "ch", p->channel);
 	w_key(w, "it");
-	msgpack_pack_array(w, p->count);
+	w_array(w, p->count);
 	for (size_t i = 0; i < p->count; i++) {
-		msgpack_pack_map(w, 4);
+		w_map(w, 4);
 		f_str(w, "sk", p->items[i].sku);
 		f_str(w, "ty", p->items[i].product_type);
 		f_i64(w, "qt", p->items[i].quantity);
@@ -336,10 +529,10 @@ static void put_receipt(wr *w, const loyalty_receipt *r)
 	f_frac(w, "aj", r->adjustment);
 	f_i64(w, "ro", (int64_t)r->rounding);
 	w_key(w, "ln");
-	msgpack_pack_array(w, r->nlines);
+	w_array(w, r->nlines);
 	for (size_t i = 0; i < r->nlines; i++) {
 		const ly_rline *l = &r->lines[i];
-		msgpack_pack_map(w, 6);
+		w_map(w, 6);
 		f_str(w, "n", r->pool + l->name_off);
 		f_str(w, "ki", r->pool + l->kind_off);
 		f_i64(w, "rl", (int64_t)l->role);
@@ -387,10 +580,10 @@ static void put_account(wr *w, const ly_account *a)
 	f_i64(w, "rn", a->referrals_paid);
 	f_i64(w, "d", a->debt);
 	w_key(w, "bk");
-	msgpack_pack_array(w, a->nbuckets);
+	w_array(w, a->nbuckets);
 	for (size_t i = 0; i < a->nbuckets; i++) {
 		const ly_bucket *b = &a->buckets[i];
-		msgpack_pack_map(w, 5);
+		w_map(w, 5);
 		f_u64(w, "id", b->id);
 		f_i64(w, "a", b->amount);
 		f_i64(w, "ea", b->earned_at);
@@ -403,16 +596,16 @@ static void put_account(wr *w, const ly_account *a)
 	f_i64(w, "bl", a->below_since);
 	f_i64(w, "ey", a->evaluated_year);
 	w_key(w, "mt");
-	msgpack_pack_array(w, a->nmetric);
+	w_array(w, a->nmetric);
 	for (size_t i = 0; i < a->nmetric; i++) {
-		msgpack_pack_map(w, 2);
+		w_map(w, 2);
 		f_i64(w, "at", a->metric[i].at);
 		f_i64(w, "a", a->metric[i].amount);
 	}
 	w_key(w, "ct");
-	msgpack_pack_array(w, a->ncounters);
+	w_array(w, a->ncounters);
 	for (size_t i = 0; i < a->ncounters; i++) {
-		msgpack_pack_map(w, 3);
+		w_map(w, 3);
 		f_str(w, "n", a->counters[i].name);
 		f_i64(w, "po", a->counters[i].period);
 		f_i64(w, "vl", a->counters[i].value);
@@ -448,9 +641,9 @@ static void put_redemption_rec(wr *w, const ly_redemption_rec *r)
 	f_bool(w, "cn", r->r.cancelled != 0);
 	f_u64(w, "e", r->r.entry_seq);
 	w_key(w, "dr");
-	msgpack_pack_array(w, r->ndraws);
+	w_array(w, r->ndraws);
 	for (size_t i = 0; i < r->ndraws; i++) {
-		msgpack_pack_map(w, 4);
+		w_map(w, 4);
 		f_u64(w, "bu", r->draws[i].bucket);
 		f_i64(w, "a", r->draws[i].amount);
 		f_i64(w, "ea", r->draws[i].earned_at);
@@ -465,20 +658,20 @@ static void put_idem(wr *w, const ly_idem *r)
 	f_str(w, "k", r->key);
 	f_i64(w, "op", r->op);
 	w_key(w, "rq");
-	msgpack_pack_bin_with_body(w, r->request, r->request_len);
+	w_body(w, true, r->request, r->request_len);
 	w_key(w, "rt");
 	if (r->receipt)
 		put_receipt(w, r->receipt);
 	else
-		msgpack_pack_nil(w);
+		w_nil(w);
 	w_key(w, "e");
 	if (r->entry.seq != 0)
 		put_entry(w, &r->entry);
 	else
-		msgpack_pack_nil(w);
+		w_nil(w);
 	f_id(w, "id", &r->id);
 	w_key(w, "rfn");
-	msgpack_pack_map(w, 5);
+	w_map(w, 5);
 	f_i64(w, "cl", r->refund.clawed_back);
 	f_i64(w, "fp", r->refund.from_pending);
 	f_i64(w, "da", r->refund.debt_added);
@@ -575,23 +768,23 @@ int ly_encode_definition(ly_enc *e, const ly_definition *d)
 
 	w_head(w, DEFINITION_FIELDS);
 	w_key(w, "cal");
-	msgpack_pack_map(w, CALC_OPTION_FIELDS);
+	w_map(w, CALC_OPTION_FIELDS);
 	f_str(w, "cu", d->copts.currency);
 	f_i64(w, "ro", (int64_t)d->copts.rounding);
 	f_i64(w, "off", d->copts.utc_offset_minutes);
 	f_i64(w, "stk", (int64_t)d->copts.stacking);
 	f_strset(w, "exc", &d->excluded);
 	w_key(w, "str");
-	msgpack_pack_array(w, d->nstrategies);
+	w_array(w, d->nstrategies);
 	for (size_t i = 0; i < d->nstrategies; i++) {
-		msgpack_pack_map(w, 4);
+		w_map(w, 4);
 		f_str(w, "ki", d->strategies[i].kind);
 		f_str(w, "n", d->strategies[i].name);
 		f_i64(w, "rl", d->strategies[i].role);
 		f_str(w, "prm", d->strategies[i].params);
 	}
 	w_key(w, "opt");
-	msgpack_pack_map(w, PROGRAM_OPTION_FIELDS);
+	w_map(w, PROGRAM_OPTION_FIELDS);
 	f_i64(w, "pdy", o->pending_days);
 	f_i64(w, "rpo", (int64_t)o->refund_policy);
 	f_i64(w, "cpu", o->cap_per_purchase);
@@ -610,16 +803,16 @@ int ly_encode_definition(ly_enc *e, const ly_definition *d)
 	f_i64(w, "rms", o->referral_min_spend);
 	f_i64(w, "rmx", o->referral_max_per_referrer);
 	w_key(w, "trs");
-	msgpack_pack_array(w, d->ntiers);
+	w_array(w, d->ntiers);
 	for (size_t i = 0; i < d->ntiers; i++) {
-		msgpack_pack_map(w, 3);
+		w_map(w, 3);
 		put_tier(w, &d->tiers[i]);
 	}
 	w_key(w, "rws");
-	msgpack_pack_array(w, d->nrewards);
+	w_array(w, d->nrewards);
 	for (size_t i = 0; i < d->nrewards; i++) {
 		const ly_reward *r = &d->rewards[i];
-		msgpack_pack_map(w, 7);
+		w_map(w, 7);
 		f_str(w, "id", r->id);
 		f_str(w, "n", r->name);
 		f_i64(w, "cs", r->cost);
@@ -629,15 +822,15 @@ int ly_encode_definition(ly_enc *e, const ly_definition *d)
 		f_i64(w, "s", r->stock);
 	}
 	w_key(w, "act");
-	msgpack_pack_array(w, d->nactions);
+	w_array(w, d->nactions);
 	for (size_t i = 0; i < d->nactions; i++) {
-		msgpack_pack_map(w, 4);
+		w_map(w, 4);
 		put_action(w, &d->actions[i]);
 	}
 	w_key(w, "prt");
-	msgpack_pack_array(w, d->npartners);
+	w_array(w, d->npartners);
 	for (size_t i = 0; i < d->npartners; i++) {
-		msgpack_pack_map(w, 2);
+		w_map(w, 2);
 		put_partner(w, &d->partners[i]);
 	}
 	return enc_status(e);
@@ -652,25 +845,25 @@ int ly_encode_txn(ly_enc *e, const ly_txn *t)
 
 	w_head(w, TXN_FIELDS);
 	w_key(w, "ac");
-	msgpack_pack_array(w, t->naccounts);
+	w_array(w, t->naccounts);
 	for (size_t i = 0; i < t->naccounts; i++)
 		put_account(w, t->accounts[i].work);
 	w_key(w, "en");
-	msgpack_pack_array(w, t->nentries);
+	w_array(w, t->nentries);
 	for (size_t i = 0; i < t->nentries; i++)
 		put_entry(w, &t->entries[i]);
 	w_key(w, "pur");
-	msgpack_pack_array(w, t->npurchases);
+	w_array(w, t->npurchases);
 	for (size_t i = 0; i < t->npurchases; i++)
 		put_purchase_rec(w, t->purchases[i]);
 	w_key(w, "red");
-	msgpack_pack_array(w, t->nredemptions);
+	w_array(w, t->nredemptions);
 	for (size_t i = 0; i < t->nredemptions; i++)
 		put_redemption_rec(w, t->redemptions[i]);
 	w_key(w, "s");
-	msgpack_pack_array(w, t->nstock);
+	w_array(w, t->nstock);
 	for (size_t i = 0; i < t->nstock; i++) {
-		msgpack_pack_map(w, 2);
+		w_map(w, 2);
 		f_u64(w, "rw", t->stock[i].reward);
 		f_i64(w, "s", t->stock[i].stock);
 	}
@@ -678,7 +871,7 @@ int ly_encode_txn(ly_enc *e, const ly_txn *t)
 	if (t->idem)
 		put_idem(w, t->idem);
 	else
-		msgpack_pack_nil(w);
+		w_nil(w);
 	f_u64(w, "ns", t->next_seq);
 	return enc_status(e);
 }
@@ -702,7 +895,7 @@ int ly_encode_rec_reward(ly_enc *e, const ly_reward *r, const char *min_tier_nam
 	if (min_tier_name)
 		w_str(w, min_tier_name);
 	else
-		msgpack_pack_nil(w);
+		w_nil(w);
 	f_i64(w, "vf", r->valid_from);
 	f_i64(w, "vu", r->valid_until);
 	f_i64(w, "s", r->stock);
@@ -742,13 +935,42 @@ int ly_encode_rec_maintain(ly_enc *e, loyalty_time now)
 	return enc_status(e);
 }
 
+size_t ly_record_head(uint8_t *buf, int type, size_t len)
+{
+	size_t n = 0;
+
+	/* {"v": 1, "t": type, "b": bin of len}: what ly_encode_record writes before the body */
+	buf[n++] = 0x83;
+	buf[n++] = 0xa1;
+	buf[n++] = 'v';
+	buf[n++] = LY_CODEC_VERSION;
+	buf[n++] = 0xa1;
+	buf[n++] = 't';
+	buf[n++] = (uint8_t)type; /* 1..LY_REC_MAX: a positive fixint */
+	buf[n++] = 0xa1;
+	buf[n++] = 'b';
+	if (len < 0x100) {
+		buf[n++] = 0xc4;
+		buf[n++] = (uint8_t)len;
+	} else if (len < 0x10000) {
+		buf[n++] = 0xc5;
+		be_store(buf + n, len, 2);
+		n += 2;
+	} else {
+		buf[n++] = 0xc6;
+		be_store(buf + n, len, 4);
+		n += 4;
+	}
+	return n;
+}
+
 int ly_encode_record(ly_enc *e, int type, const uint8_t *body, size_t len)
 {
 	ENC_BEGIN(e);
 	w_head(w, 2);
 	f_i64(w, "t", type);
 	w_key(w, "b");
-	msgpack_pack_bin_with_body(w, body, len);
+	w_body(w, true, body, len);
 	return enc_status(e);
 }
 
@@ -1263,7 +1485,66 @@ static int rd_int(rd *r, const char *field, bool *neg, uint64_t *u, int64_t *s)
 	return LOYALTY_OK;
 }
 
-static int g_i64(rd *r, const char *key, int64_t min, int64_t max, int64_t *out)
+/* The canonical integer at the reader, fast: LOYALTY_OK with *v and *len (bytes) for the forms the
+ * encoder writes; 1 for anything else (rd_int then decides, and reports). */
+static inline int int_fast(const rd *r, bool *neg, uint64_t *u, size_t *len)
+{
+	const uint8_t *p = rd_at(r);
+	size_t left = rd_left(r);
+	uint64_t v;
+
+	if (left == 0)
+		return 1;
+	if (p[0] <= 0x7f) {
+		*neg = false;
+		*u = p[0];
+		*len = 1;
+		return LOYALTY_OK;
+	}
+	if (p[0] >= 0xe0) {
+		*neg = true;
+		*u = (uint64_t)((int64_t)p[0] - 256);
+		*len = 1;
+		return LOYALTY_OK;
+	}
+	switch (p[0]) {
+	case 0xcc:
+		if (left < 2 || p[1] < 0x80)
+			return 1;
+		*u = p[1];
+		*len = 2;
+		break;
+	case 0xcd:
+		if (left < 3 || (v = (uint64_t)p[1] << 8 | p[2]) < 0x100)
+			return 1;
+		*u = v;
+		*len = 3;
+		break;
+	case 0xce:
+		if (left < 5 || (v = (uint64_t)p[1] << 24 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 8 | p[4]) < 0x10000)
+			return 1;
+		*u = v;
+		*len = 5;
+		break;
+	case 0xcf:
+		if (left < 9)
+			return 1;
+		memcpy(&v, p + 1, 8);
+		v = __builtin_bswap64(v);
+		if (v < 0x100000000u)
+			return 1;
+		*u = v;
+		*len = 9;
+		break;
+	default:
+		return 1; /* negative multi-byte forms: rare, rd_int */
+	}
+	*neg = false;
+	return LOYALTY_OK;
+}
+
+/* g_i64 after its key: the slow path, with every message. */
+static int g_i64_value(rd *r, const char *key, int64_t min, int64_t max, int64_t *out)
 {
 	size_t at;
 	bool neg;
@@ -1271,19 +1552,7 @@ static int g_i64(rd *r, const char *key, int64_t min, int64_t max, int64_t *out)
 	int64_t s = 0;
 	int rc;
 
-	RD_KEY(r, key);
 	at = r->d->off;
-	if (rd_left(r) > 0 && (*rd_at(r) <= 0x7f || *rd_at(r) >= 0xe0)) {
-		/* a fixint, the common case */
-		uint8_t t = *rd_at(r);
-		s = t <= 0x7f ? (int64_t)t : (int64_t)t - 256;
-		if (s < min || s > max)
-			return rd_fail(r, at, key, "%lld is out of range %lld..%lld", (long long)s, (long long)min,
-			               (long long)max);
-		r->d->off++;
-		*out = s;
-		return LOYALTY_OK;
-	}
 	rc = rd_int(r, key, &neg, &u, &s);
 	if (rc != LOYALTY_OK)
 		return rc;
@@ -1298,7 +1567,23 @@ static int g_i64(rd *r, const char *key, int64_t min, int64_t max, int64_t *out)
 	return LOYALTY_OK;
 }
 
-static int g_u64(rd *r, const char *key, uint64_t min, uint64_t max, uint64_t *out)
+static inline int g_i64(rd *r, const char *key, int64_t min, int64_t max, int64_t *out)
+{
+	bool neg;
+	uint64_t u;
+	size_t len;
+
+	RD_KEY(r, key);
+	if (int_fast(r, &neg, &u, &len) == LOYALTY_OK && (neg || u <= (uint64_t)INT64_MAX) && (int64_t)u >= min &&
+	    (int64_t)u <= max) {
+		r->d->off += len;
+		*out = (int64_t)u;
+		return LOYALTY_OK;
+	}
+	return g_i64_value(r, key, min, max, out);
+}
+
+static int g_u64_value(rd *r, const char *key, uint64_t min, uint64_t max, uint64_t *out)
 {
 	size_t at;
 	bool neg;
@@ -1306,7 +1591,6 @@ static int g_u64(rd *r, const char *key, uint64_t min, uint64_t max, uint64_t *o
 	int64_t s = 0;
 	int rc;
 
-	RD_KEY(r, key);
 	at = r->d->off;
 	rc = rd_int(r, key, &neg, &u, &s);
 	if (rc != LOYALTY_OK)
@@ -1319,6 +1603,21 @@ static int g_u64(rd *r, const char *key, uint64_t min, uint64_t max, uint64_t *o
 		               (unsigned long long)max);
 	*out = u;
 	return LOYALTY_OK;
+}
+
+static inline int g_u64(rd *r, const char *key, uint64_t min, uint64_t max, uint64_t *out)
+{
+	bool neg;
+	uint64_t u;
+	size_t len;
+
+	RD_KEY(r, key);
+	if (int_fast(r, &neg, &u, &len) == LOYALTY_OK && !neg && u >= min && u <= max) {
+		r->d->off += len;
+		*out = u;
+		return LOYALTY_OK;
+	}
+	return g_u64_value(r, key, min, max, out);
 }
 
 static int g_int(rd *r, const char *key, int min, int max, int *out)

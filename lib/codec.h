@@ -173,6 +173,11 @@ void ly_def_partner_clear(ly_partner *p);
 
 /* A record: {"v", "t": type, "b": body}. */
 int ly_encode_record(ly_enc *e, int type, const uint8_t *body, size_t len);
+/* The bytes of a record before its body (at most LY_RECORD_HEAD_MAX), written to @p buf: a frame
+ * can be built as head + body without copying the body into a record first. The body must be at
+ * most 4 GiB - 1 bytes; @p type is one of LY_REC_*. Returns the head's length. */
+#define LY_RECORD_HEAD_MAX 14
+size_t ly_record_head(uint8_t *buf, int type, size_t len);
 int ly_decode_record(ly_dec *d, int *type, ly_dec *body);
 
 /* ---- framing and checksums -------------------------------------------------------- */

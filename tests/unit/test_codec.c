@@ -46,6 +46,8 @@
 #define UNDER_VALGRIND() 0
 #endif
 
+#include <msgpack.h>
+
 #include "torture.h"
 #include "codec.h"
 #include "golden.h"
@@ -2324,10 +2326,83 @@ static void test_crc32c(void **state)
 	assert_int_equal(ly_crc32c_portable(0, "123456789", 9), 0xE3069283u);
 }
 
+/* The codec's own writer writes what msgpack-c's packer writes: integers at every boundary of
+ * their forms, strings and bins of every header size. */
+static void test_writer_matches_msgpack_c(void **state)
+{
+	static const int64_t ints[] = {
+		0, 1, 31, 32, 127, 128, 255, 256, 65535, 65536, INT64_C(4294967295), INT64_C(4294967296), INT64_MAX,
+		-1, -31, -32, -33, -127, -128, -129, -32767, -32768, -32769, INT64_C(-2147483647), INT64_C(-2147483648),
+		INT64_C(-2147483649), INT64_MIN, INT64_C(1767225600000), INT64_C(-1767225600000)
+	};
+	static const size_t lens[] = { 0, 1, 31, 32, 255, 256, 65535, 65536 };
+	char *text = malloc(65537);
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	ly_enc e;
+
+	(void)state;
+	assert_non_null(text);
+	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+		msgpack_sbuffer_init(&sb);
+		msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+		msgpack_pack_map(&pk, 2);
+		msgpack_pack_str_with_body(&pk, "v", 1);
+		msgpack_pack_int64(&pk, LY_CODEC_VERSION);
+		msgpack_pack_str_with_body(&pk, "now", 3);
+		msgpack_pack_int64(&pk, ints[i]);
+		ly_enc_init(&e);
+		assert_ok(ly_encode_rec_maintain(&e, ints[i]));
+		assert_int_equal(e.len, sb.size);
+		assert_memory_equal(e.data, sb.data, sb.size);
+		ly_enc_free(&e);
+		msgpack_sbuffer_destroy(&sb);
+	}
+	memset(text, 'a', 65536);
+	for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+		/* a stock record's reward id is a str; a record's body is a bin */
+		text[lens[i]] = '\0';
+		msgpack_sbuffer_init(&sb);
+		msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+		msgpack_pack_map(&pk, 3);
+		msgpack_pack_str_with_body(&pk, "v", 1);
+		msgpack_pack_int64(&pk, LY_CODEC_VERSION);
+		msgpack_pack_str_with_body(&pk, "rw", 2);
+		msgpack_pack_str_with_body(&pk, text, lens[i]);
+		msgpack_pack_str_with_body(&pk, "s", 1);
+		msgpack_pack_int64(&pk, -1);
+		ly_enc_init(&e);
+		assert_ok(ly_encode_rec_stock(&e, text, -1));
+		assert_int_equal(e.len, sb.size);
+		assert_memory_equal(e.data, sb.data, sb.size);
+		ly_enc_free(&e);
+		msgpack_sbuffer_destroy(&sb);
+
+		msgpack_sbuffer_init(&sb);
+		msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+		msgpack_pack_map(&pk, 3);
+		msgpack_pack_str_with_body(&pk, "v", 1);
+		msgpack_pack_int64(&pk, LY_CODEC_VERSION);
+		msgpack_pack_str_with_body(&pk, "t", 1);
+		msgpack_pack_int64(&pk, LY_REC_TXN);
+		msgpack_pack_str_with_body(&pk, "b", 1);
+		msgpack_pack_bin_with_body(&pk, text, lens[i]);
+		ly_enc_init(&e);
+		assert_ok(ly_encode_record(&e, LY_REC_TXN, (const uint8_t *)text, lens[i]));
+		assert_int_equal(e.len, sb.size);
+		assert_memory_equal(e.data, sb.data, sb.size);
+		ly_enc_free(&e);
+		msgpack_sbuffer_destroy(&sb);
+		text[lens[i]] = 'a';
+	}
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crc32c),
+		cmocka_unit_test(test_writer_matches_msgpack_c),
 		cmocka_unit_test(test_golden_files),
 		cmocka_unit_test(test_golden_values),
 		cmocka_unit_test(test_integer_forms),
