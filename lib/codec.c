@@ -291,14 +291,6 @@ static inline void w_byte(wr *w, uint8_t b)
 	}
 }
 
-static inline void w_uint(wr *w, uint64_t v)
-{
-	uint8_t *p = w_room(w, 9);
-
-	if (p != NULL)
-		w->e->len += put_uint(p, v);
-}
-
 static inline void w_int(wr *w, int64_t v)
 {
 	uint8_t *p = w_room(w, 9);
@@ -351,11 +343,6 @@ static inline void w_nil(wr *w)
 	w_byte(w, 0xc0);
 }
 
-static inline void w_bool(wr *w, bool v)
-{
-	w_byte(w, v ? 0xc3 : 0xc2);
-}
-
 static inline void w_key(wr *w, const char *k)
 {
 	uint8_t *p = w_room(w, KEY_ROOM);
@@ -364,24 +351,9 @@ static inline void w_key(wr *w, const char *k)
 		w->e->len += put_key(p, k);
 }
 
-static inline void w_i64(wr *w, int64_t v)
-{
-	w_int(w, v);
-}
-
-static inline void w_u64(wr *w, uint64_t v)
-{
-	w_uint(w, v);
-}
-
 static inline void w_str(wr *w, const char *s)
 {
 	w_body(w, false, s, strlen(s));
-}
-
-static inline void w_id(wr *w, const loyalty_id *id)
-{
-	w_body(w, true, id->bytes, sizeof id->bytes);
 }
 
 static void w_frac(wr *w, ly_frac f)
@@ -1392,7 +1364,7 @@ static inline int rd_key(rd *r, const char *key)
 
 	if (left == 0 || (p[0] & 0xe0) != 0xa0 || (n = p[0] & 0x1fu) >= left)
 		return rd_key_fail(r, key);
-	for (i = 0; i < n && key[i] == (char)p[1 + i]; i++)
+	for (i = 0; i < n && key[i] != '\0' && key[i] == (char)p[1 + i]; i++)
 		;
 	if (i != n || key[n] != '\0')
 		return rd_key_fail(r, key);

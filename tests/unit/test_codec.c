@@ -2398,11 +2398,30 @@ static void test_writer_matches_msgpack_c(void **state)
 	free(text);
 }
 
+/* A key whose bytes run on past the expected key with NUL bytes ("now\0\0") is another key: the
+ * reader compares up to the expected key's end and never reads past it (found by fuzz_decode). */
+static void test_keys_with_nul_bytes_are_other_keys(void **state)
+{
+	static const uint8_t bad[] = { 0x82, 0xa1, 'v', 0x01, 0xa5, 'n', 'o', 'w', 0x00, 0x00, 0x05 };
+	static const uint8_t good[] = { 0x82, 0xa1, 'v', 0x01, 0xa3, 'n', 'o', 'w', 0x05 };
+	loyalty_time now = 0;
+	ly_dec d;
+
+	(void)state;
+	ly_dec_init(&d, bad, sizeof bad);
+	assert_status(ly_decode_rec_maintain(&d, &now), LOYALTY_ECORRUPT);
+	assert_non_null(strstr(loyalty_last_error(), "expected field 'now'"));
+	ly_dec_init(&d, good, sizeof good);
+	assert_ok(ly_decode_rec_maintain(&d, &now));
+	assert_int_equal(now, 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crc32c),
 		cmocka_unit_test(test_writer_matches_msgpack_c),
+		cmocka_unit_test(test_keys_with_nul_bytes_are_other_keys),
 		cmocka_unit_test(test_golden_files),
 		cmocka_unit_test(test_golden_values),
 		cmocka_unit_test(test_integer_forms),
