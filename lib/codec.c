@@ -160,7 +160,7 @@ uint8_t *ly_enc_take(ly_enc *e, size_t *len)
 /* Make room for @p n more bytes; false (and e->failed) when memory runs out. */
 static bool enc_grow(ly_enc *e, size_t n)
 {
-	size_t cap = e->cap ? e->cap : 256;
+	size_t cap = e->cap ? e->cap : 4096; /* a journal record (~1 KB a purchase) in one allocation */
 	uint8_t *d;
 
 	while (cap - e->len < n) {
