@@ -106,6 +106,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "map.h"
 
 #define DEPTH_MAX 16
 #define DETAIL_MAX 159 /* receipt line details: the calculator's 160-byte buffer */
@@ -3079,23 +3080,46 @@ int ly_account_check(const loyalty_program *p, const ly_account *a)
 	                a->tier, a->paid_tier, p->ntiers);
 }
 
-static const ly_account *txn_find(const ly_txn *t, size_t n, const loyalty_id *id)
+/* Indexes of a transaction being decoded, so that a transaction of many accounts and purchases (a
+ * batch) decodes in linear time: accounts by id, new accounts' referral codes and external
+ * references, purchase keys. Used when the transaction has more than one account or purchase;
+ * a single one is compared directly. Keys point into the decoded objects, which outlive it. */
+typedef struct txn_idx {
+	bool on;
+	ly_map ids, codes, refs, keys;
+} txn_idx;
+
+static void txn_idx_free(txn_idx *x)
 {
+	ly_map_free(&x->ids);
+	ly_map_free(&x->codes);
+	ly_map_free(&x->refs);
+	ly_map_free(&x->keys);
+}
+
+/* The account with @p id among the first @p n of the transaction (the index holds exactly those
+ * while accounts are read, and all of them afterwards). */
+static const ly_account *txn_find(const ly_txn *t, const txn_idx *x, size_t n, const loyalty_id *id)
+{
+	if (x->on) {
+		const ly_txn_acct *slot = ly_map_get(&x->ids, id->bytes, 16);
+		return slot ? slot->work : NULL;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (memcmp(t->accounts[i].work->c->id.bytes, id->bytes, 16) == 0)
 			return t->accounts[i].work;
 	return NULL;
 }
 
-/* Checks of one decoded account against the program and the transaction so far. */
-static int txn_check_account(rd *r, ly_txn *t, size_t i, size_t off)
+/* Checks of one decoded account against the program and the transaction so far; indexes it. */
+static int txn_check_account(rd *r, ly_txn *t, txn_idx *x, size_t i, size_t off)
 {
 	loyalty_program *p = t->p;
 	ly_store *s = p->store;
 	ly_account *a = t->accounts[i].work;
 	const ly_account *cur = s->ops->account(s, &a->c->id);
 
-	if (txn_find(t, i, &a->c->id) != NULL)
+	if (txn_find(t, x, i, &a->c->id) != NULL)
 		return rd_fail(r, off, NULL, "the same customer twice");
 	if (!account_fits(p, a))
 		return rd_fail(r, off, "tier", "tier %d / paid tier %d, but the program has %zu tiers", a->tier, a->paid_tier,
@@ -3105,12 +3129,25 @@ static int txn_check_account(rd *r, ly_txn *t, size_t i, size_t off)
 		/* the store indexes these: they never change */
 		if (strcmp(cur->code, a->code) != 0 || strcmp(cur->c->external_ref, a->c->external_ref) != 0)
 			return rd_fail(r, off, "code", "the referral code or external reference of an existing customer changed");
+		if (x->on)
+			ly_map_put(&x->ids, a->c->id.bytes, 16, &t->accounts[i]);
 		return LOYALTY_OK;
 	}
 	if (s->ops->account_by_code(s, a->code) != NULL)
 		return rd_fail(r, off, "code", "referral code '%s' is taken", a->code);
 	if (a->c->external_ref[0] && s->ops->account_by_ref(s, a->c->external_ref) != NULL)
 		return rd_fail(r, off, "customer.ref", "external reference '%s' is taken", a->c->external_ref);
+	if (x->on) {
+		if (ly_map_get(&x->codes, a->code, strlen(a->code)) != NULL)
+			return rd_fail(r, off, "code", "referral code '%s' is taken", a->code);
+		if (a->c->external_ref[0] && ly_map_get(&x->refs, a->c->external_ref, strlen(a->c->external_ref)) != NULL)
+			return rd_fail(r, off, "customer.ref", "external reference '%s' is taken", a->c->external_ref);
+		ly_map_put(&x->ids, a->c->id.bytes, 16, &t->accounts[i]);
+		ly_map_put(&x->codes, a->code, strlen(a->code), a);
+		if (a->c->external_ref[0])
+			ly_map_put(&x->refs, a->c->external_ref, strlen(a->c->external_ref), a);
+		return LOYALTY_OK;
+	}
 	for (size_t j = 0; j < i; j++) {
 		const ly_account *b = t->accounts[j].work;
 		if (!t->accounts[j].is_new)
@@ -3123,39 +3160,66 @@ static int txn_check_account(rd *r, ly_txn *t, size_t i, size_t off)
 	return LOYALTY_OK;
 }
 
-static bool txn_known(const ly_txn *t, const loyalty_id *id)
+static bool txn_known(const ly_txn *t, const txn_idx *x, const loyalty_id *id)
 {
-	return txn_find(t, t->naccounts, id) != NULL || t->p->store->ops->account(t->p->store, id) != NULL;
+	return txn_find(t, x, t->naccounts, id) != NULL || t->p->store->ops->account(t->p->store, id) != NULL;
 }
 
-/* Each account's entry list: the committed one, then the transaction's entries of the customer. */
-static int txn_entry_lists(ly_txn *t)
+/* Each account's entry list: the committed one, then the transaction's entries of the customer
+ * (every entry names one of the transaction's accounts: checked when the entries were read). */
+static int txn_entry_lists(ly_txn *t, const txn_idx *x)
 {
 	ly_store *s = t->p->store;
+	size_t *count = NULL;
 
+	if (x->on && t->nentries > 0) {
+		/* one pass over the entries: how many each account has */
+		count = calloc(t->naccounts, sizeof *count);
+		if (count == NULL)
+			return rd_oom();
+		for (size_t j = 0; j < t->nentries; j++) {
+			const ly_txn_acct *slot = ly_map_get(&x->ids, t->entries[j].customer_id.bytes, 16);
+			count[slot - t->accounts]++;
+		}
+	}
 	for (size_t i = 0; i < t->naccounts; i++) {
 		ly_account *a = t->accounts[i].work;
 		const ly_account *cur = s->ops->account(s, &a->c->id);
 		size_t n0 = cur ? cur->nentries : 0, k = 0;
-		for (size_t j = 0; j < t->nentries; j++)
-			k += memcmp(t->entries[j].customer_id.bytes, a->c->id.bytes, 16) == 0;
+		if (count != NULL)
+			k = count[i];
+		else
+			for (size_t j = 0; j < t->nentries; j++)
+				k += memcmp(t->entries[j].customer_id.bytes, a->c->id.bytes, 16) == 0;
 		if (n0 + k == 0)
 			continue;
 		a->entries = malloc((n0 + k) * sizeof *a->entries);
-		if (a->entries == NULL)
+		if (a->entries == NULL) {
+			free(count);
 			return rd_oom();
+		}
 		a->capentries = n0 + k;
 		if (n0)
 			memcpy(a->entries, cur->entries, n0 * sizeof *a->entries);
 		a->nentries = n0;
-		for (size_t j = 0; j < t->nentries; j++)
-			if (memcmp(t->entries[j].customer_id.bytes, a->c->id.bytes, 16) == 0)
-				a->entries[a->nentries++] = t->entries[j].seq;
+		if (count == NULL)
+			for (size_t j = 0; j < t->nentries; j++)
+				if (memcmp(t->entries[j].customer_id.bytes, a->c->id.bytes, 16) == 0)
+					a->entries[a->nentries++] = t->entries[j].seq;
+	}
+	if (count != NULL) {
+		/* entries in ledger order, each appended to its account's list */
+		for (size_t j = 0; j < t->nentries; j++) {
+			const ly_txn_acct *slot = ly_map_get(&x->ids, t->entries[j].customer_id.bytes, 16);
+			ly_account *a = slot->work;
+			a->entries[a->nentries++] = t->entries[j].seq;
+		}
+		free(count);
 	}
 	return LOYALTY_OK;
 }
 
-static int get_txn(rd *r, ly_txn *t)
+static int get_txn(rd *r, ly_txn *t, txn_idx *ix)
 {
 	loyalty_program *p = t->p;
 	ly_store *s = p->store;
@@ -3174,6 +3238,12 @@ static int get_txn(rd *r, ly_txn *t)
 	if (n > 0 && (t->accounts = calloc(n, sizeof *t->accounts)) == NULL)
 		return rd_oom();
 	t->capaccounts = n;
+	if (n > 1) {
+		ix->on = true;
+		if (ly_map_reserve(&ix->ids, n) != LOYALTY_OK || ly_map_reserve(&ix->codes, n) != LOYALTY_OK ||
+		    ly_map_reserve(&ix->refs, n) != LOYALTY_OK)
+			return rd_oom();
+	}
 	for (size_t i = 0; i < n; i++) {
 		rd_pop(r, saved);
 		rd_push(r, "ac", i, true);
@@ -3181,13 +3251,13 @@ static int get_txn(rd *r, ly_txn *t)
 		if ((rc = get_account(r, &t->accounts[i].work)) != LOYALTY_OK)
 			return rc;
 		t->naccounts++;
-		if ((rc = txn_check_account(r, t, i, off)) != LOYALTY_OK)
+		if ((rc = txn_check_account(r, t, ix, i, off)) != LOYALTY_OK)
 			return rc;
 	}
 	/* a referrer is a customer: committed, or new in this transaction (at any position) */
 	for (size_t i = 0; i < t->naccounts; i++) {
 		const ly_account *a = t->accounts[i].work;
-		if (a->has_referrer && !txn_known(t, &a->referrer)) {
+		if (a->has_referrer && !txn_known(t, ix, &a->referrer)) {
 			rd_pop(r, saved);
 			rd_push(r, "ac", i, true);
 			return rd_fail(r, acc_off, "referrer", "not a customer");
@@ -3212,7 +3282,7 @@ static int get_txn(rd *r, ly_txn *t)
 		if (x->seq != first + i)
 			return rd_fail(r, off, "seq", "%llu, but the ledger's next entry is %llu", (unsigned long long)x->seq,
 			               (unsigned long long)(first + i));
-		if (txn_find(t, t->naccounts, &x->customer_id) == NULL)
+		if (txn_find(t, ix, t->naccounts, &x->customer_id) == NULL)
 			return rd_fail(r, off, "customer", "not one of the transaction's accounts");
 	}
 	rd_pop(r, saved);
@@ -3223,6 +3293,8 @@ static int get_txn(rd *r, ly_txn *t)
 	if (n > 0 && (t->purchases = calloc(n, sizeof *t->purchases)) == NULL)
 		return rd_oom();
 	t->cappurchases = n;
+	if (n > 1 && ly_map_reserve(&ix->keys, n) != LOYALTY_OK)
+		return rd_oom();
 	for (size_t i = 0; i < n; i++) {
 		ly_purchase_rec *x;
 		rd_pop(r, saved);
@@ -3231,10 +3303,9 @@ static int get_txn(rd *r, ly_txn *t)
 		if ((rc = get_purchase_rec(r, &t->purchases[i])) != LOYALTY_OK)
 			return rc;
 		x = t->purchases[t->npurchases++];
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(t->purchases[j]->key, x->key) == 0)
-				return rd_fail(r, off, "key", "purchase '%s' twice", x->key);
-		if (!txn_known(t, &x->customer))
+		if (n > 1 && ly_map_put(&ix->keys, x->key, strlen(x->key), x) != NULL)
+			return rd_fail(r, off, "key", "purchase '%s' twice", x->key);
+		if (!txn_known(t, ix, &x->customer))
 			return rd_fail(r, off, "customer", "not a customer");
 	}
 	rd_pop(r, saved);
@@ -3256,7 +3327,7 @@ static int get_txn(rd *r, ly_txn *t)
 		for (size_t j = 0; j < i; j++)
 			if (memcmp(t->redemptions[j]->r.id.bytes, x->r.id.bytes, 16) == 0)
 				return rd_fail(r, off, "id", "the same redemption twice");
-		if (!txn_known(t, &x->r.customer_id))
+		if (!txn_known(t, ix, &x->r.customer_id))
 			return rd_fail(r, off, "customer", "not a customer");
 	}
 	rd_pop(r, saved);
@@ -3310,7 +3381,7 @@ static int get_txn(rd *r, ly_txn *t)
 		               (unsigned long long)(first + t->nentries));
 	t->next_seq = next;
 	rd_leave(r);
-	return txn_entry_lists(t);
+	return txn_entry_lists(t, ix);
 }
 
 int ly_decode_txn(ly_dec *d, ly_txn *t)
@@ -3321,7 +3392,12 @@ int ly_decode_txn(ly_dec *d, ly_txn *t)
 
 	if (t->naccounts || t->nentries || t->npurchases || t->nredemptions || t->nstock || t->idem)
 		return ly_error(LOYALTY_EINVAL, "ly_decode_txn: the transaction is not empty");
-	rc = get_txn(r, t);
+	{
+		txn_idx ix;
+		memset(&ix, 0, sizeof ix);
+		rc = get_txn(r, t, &ix);
+		txn_idx_free(&ix);
+	}
 	if (rc != LOYALTY_OK) {
 		ly_txn_release(t);
 		ly_txn_init(t, p);

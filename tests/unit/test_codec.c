@@ -2036,6 +2036,9 @@ static void test_reject_txn(void **state)
 	         "txn.purchases[0].customer: not a customer");
 	TXN_CASE(t.redemptions[0]->r.customer_id = golden_id(0xc1, 55), field(e.data, e.len, "redemptions") + 1,
 	         "txn.redemptions[0].customer: not a customer");
+	/* a batch: the same purchase twice (purchase keys are indexed when there are several) */
+	TXN_CASE((t.bulk = true, assert_ok(ly_txn_put_purchase(&t, ly_purchase_rec_clone(t.purchases[0])))), SIZE_MAX,
+	         "txn.purchases[1].key: purchase 'order-1001' twice");
 #undef ACCOUNT1
 #undef TXN_CASE
 	ly_enc_free(&a0);
