@@ -2,11 +2,14 @@
  * libloyalty - the codec: canonical msgpack encoding of every persistent
  * value, and a strict, bounded decoder. Private.
  *
- * Encoding (msgpack-c's packer): every value is a msgpack map whose first key
- * is "v" (the schema version, LY_CODEC_VERSION), then its fields in a fixed
- * order with short string keys. The same value always gives the same bytes
- * (canonical): fixed key order, integers in their smallest msgpack form (what
- * msgpack_pack_int64 does), strings as str, ids as bin 16, no floats.
+ * Encoding (our own writer, which writes byte for byte what msgpack-c's
+ * packer writes, and is tested against it; msgpack-c's per-token write
+ * callback was most of the cost of encoding a journal record): every value is
+ * a msgpack map whose first key is "v" (the schema version, LY_CODEC_VERSION),
+ * then its fields in a fixed order with short string keys. The same value
+ * always gives the same bytes (canonical): fixed key order, integers in their
+ * smallest msgpack form (what msgpack_pack_int64 does), strings as str, ids as
+ * bin 16, no floats.
  *
  * Decoding (our own reader, not msgpack-c's unpacker, which allocates before
  * it can check counts): accepts exactly what the encoder writes: the expected
