@@ -4,17 +4,19 @@
  * of the generated data set scored, and every purchase's points checked
  * against the reference column of purchases.csv before any time is printed.
  *
- * usage: bench_workload DATA_DIR [PROGRAM_JSON] [RUNS]
+ * usage: bench_workload DATA_DIR PROGRAM_JSON [RUNS]
  *   DATA_DIR      customers.csv, purchases.csv, lines.csv (workload/gen.py)
- *   PROGRAM_JSON  default: DATA_DIR/../../../tests/bench/workload/program.json
- *                 is not guessed; make bench passes it
- *   RUNS          runs per contender, the median is printed (default 5)
+ *   PROGRAM_JSON  tests/bench/workload/program.json
+ *   RUNS          runs per contender, the median is printed (default 5; at
+ *                 most 3 for the per-purchase contenders, which take seconds)
  *
  * Contenders, each printed as one RESULT line (tests/bench/WORKLOAD.md):
  *   c.score_columns  loyalty_calculator_score_columns over all purchases at once
- *   c.compute        loyalty_calculator_compute per purchase (a receipt each),
- *                    on purchases built beforehand in chunks of 65,536 (only
- *                    the compute calls are timed)
+ *                    (the columns as loaded: struct of arrays)
+ *   c.score          loyalty_calculator_score per purchase (points, no receipt)
+ *   c.compute        loyalty_calculator_compute per purchase (a receipt each)
+ * The per-purchase contenders run on purchases built beforehand in chunks of
+ * 65,536 (only the score / compute calls are timed).
  * A disagreement exits with status 1, naming the contender and the first
  * purchase that differs.
  *
@@ -374,7 +376,7 @@ static void result(const char *contender, const workload *w, const int64_t *poin
 	int64_t sum, checksum;
 
 	sums(points, w->npurchases, &sum, &checksum);
-	printf("RESULT %s purchases=%zu runs=%d ns_per_purchase=%.1f per_s=%.0f sum=%lld checksum=%lld%s%s\n",
+	printf("RESULT %s purchases=%zu stride=1 runs=%d ns_per_purchase=%.1f per_s=%.0f sum=%lld checksum=%lld%s%s\n",
 	       contender, w->npurchases, runs, s * 1e9 / (double)w->npurchases, (double)w->npurchases / s,
 	       (long long)sum, (long long)checksum, note ? " note=" : "", note ? note : "");
 	fflush(stdout);
@@ -395,9 +397,10 @@ static loyalty_customer **make_customers(const workload_program *wp, const workl
 	return c;
 }
 
-/* loyalty_calculator_compute per purchase; returns the seconds spent in compute. */
-static double run_compute(const workload_program *wp, const workload *w, loyalty_customer *const *customers,
-                          loyalty_purchase **chunk, int64_t *points)
+/* loyalty_calculator_compute (receipts non-zero) or loyalty_calculator_score per
+ * purchase; returns the seconds spent in those calls. */
+static double run_per_purchase(const workload_program *wp, const workload *w, loyalty_customer *const *customers,
+                               loyalty_purchase **chunk, int64_t *points, int receipts)
 {
 	double spent = 0;
 	char key[32];
@@ -415,12 +418,18 @@ static double run_compute(const workload_program *wp, const workload *w, loyalty
 				      "item");
 		}
 		t0 = now_s();
-		for (size_t i = lo; i < hi; i++) {
-			loyalty_receipt *r;
-			check(loyalty_calculator_compute(wp->calc, customers[w->customer[i]], chunk[i - lo], NULL, &r),
-			      "loyalty_calculator_compute");
-			points[i] = loyalty_receipt_points(r);
-			loyalty_receipt_free(r);
+		if (receipts) {
+			for (size_t i = lo; i < hi; i++) {
+				loyalty_receipt *r;
+				check(loyalty_calculator_compute(wp->calc, customers[w->customer[i]], chunk[i - lo], NULL, &r),
+				      "loyalty_calculator_compute");
+				points[i] = loyalty_receipt_points(r);
+				loyalty_receipt_free(r);
+			}
+		} else {
+			for (size_t i = lo; i < hi; i++)
+				check(loyalty_calculator_score(wp->calc, customers[w->customer[i]], chunk[i - lo], NULL, &points[i]),
+				      "loyalty_calculator_score");
 		}
 		spent += now_s() - t0;
 		for (size_t i = lo; i < hi; i++)
@@ -447,18 +456,55 @@ int main(int argc, char **argv)
 	printf("bench_workload: %zu customers, %zu purchases, %zu lines; %zu strategies; median of %d runs\n",
 	       w.ncustomers, w.npurchases, w.nlines, loyalty_calculator_strategy_count(wp.calc), runs);
 
-	/* per purchase: loyalty_calculator_compute */
+	/* all at once: loyalty_calculator_score_columns */
+	{
+		loyalty_score_columns cols = LOYALTY_SCORE_COLUMNS_INIT;
+
+		cols.npurchases = w.npurchases;
+		cols.at = w.at;
+		cols.customer = w.customer;
+		cols.line_start = w.line_start;
+		cols.line_type = w.line_type;
+		cols.quantity = w.quantity;
+		cols.unit_price = w.unit_price;
+		cols.type_names = (const char *const *)wp.types;
+		cols.ntypes = wp.ntypes;
+		cols.ncustomers = w.ncustomers;
+		cols.customer_tier = w.tier;
+		cols.tier_names = (const char *const *)wp.tiers;
+		cols.ntiers = wp.ntiers;
+		cols.birth_month = w.birth_month;
+		cols.birth_day = w.birth_day;
+		cols.currency = "USD";
+		for (int r = 0; r < runs; r++) {
+			double t0;
+			memset(points, 0xff, w.npurchases * sizeof *points);
+			t0 = now_s();
+			check(loyalty_calculator_score_columns(wp.calc, &cols, points, NULL), "loyalty_calculator_score_columns");
+			secs[r] = now_s() - t0;
+			agree("c.score_columns", points, &w);
+		}
+		result("c.score_columns", &w, points, secs, runs, "columns");
+	}
+
+	/* per purchase: loyalty_calculator_score, then loyalty_calculator_compute */
 	{
 		loyalty_customer **customers = make_customers(&wp, &w);
 		loyalty_purchase **chunk = xcalloc(CHUNK, sizeof *chunk);
-		int compute_runs = runs < 3 ? runs : 3; /* seconds per run: fewer runs */
+		int slow_runs = runs < 3 ? runs : 3; /* seconds per run: fewer runs */
 
-		for (int r = 0; r < compute_runs; r++) {
+		for (int r = 0; r < slow_runs; r++) {
 			memset(points, 0xff, w.npurchases * sizeof *points);
-			secs[r] = run_compute(&wp, &w, customers, chunk, points);
+			secs[r] = run_per_purchase(&wp, &w, customers, chunk, points, 0);
+			agree("c.score", points, &w);
+		}
+		result("c.score", &w, points, secs, slow_runs, "points_per_purchase");
+		for (int r = 0; r < slow_runs; r++) {
+			memset(points, 0xff, w.npurchases * sizeof *points);
+			secs[r] = run_per_purchase(&wp, &w, customers, chunk, points, 1);
 			agree("c.compute", points, &w);
 		}
-		result("c.compute", &w, points, secs, compute_runs, "receipt_per_purchase");
+		result("c.compute", &w, points, secs, slow_runs, "receipt_per_purchase");
 		for (size_t i = 0; i < w.ncustomers; i++)
 			loyalty_customer_free(customers[i]);
 		free(customers);
