@@ -188,10 +188,14 @@ def _column(values: Any, spec: Tuple[str, int, int], what: str, convert: Any = N
         return values
     astype = getattr(values, "astype", None)
     dtype = getattr(values, "dtype", None)
-    if astype is not None and dtype is not None and getattr(dtype, "kind", "") in "iub" and convert is None:
+    if astype is not None and dtype is not None and getattr(dtype, "kind", "") in "iub":
         if len(values) and (int(values.min()) < lo or int(values.max()) > hi):
             raise InvalidArgument(f"score_columns: {what} has values outside {lo}..{hi}", InvalidArgument.CODE)
         return astype({"q": "int64", "l": "int64", "I": "uint32", "L": "uint32", "B": "uint8"}[code])
+    try:  # at C speed; on a failure, the loop below finds the item at fault
+        return _array(code, values)
+    except (OverflowError, TypeError):
+        pass
     out = _array(code)
     try:
         for i, v in enumerate(values):
@@ -431,7 +435,7 @@ class Calculator(Handle):
         """
         n = len(at)
         cols = (
-            _column(at, _INT64, "at", None if _native(at, "q") else (lambda t: to_ms(t, "at"))),
+            _column(at, _INT64, "at", lambda t: to_ms(t, "at")),
             _column(customer, _UINT32, "customer"),
             _column(line_start, _UINT32, "line_start"),
             _column(line_type, _UINT32, "line_type"),
@@ -447,8 +451,7 @@ class Calculator(Handle):
             None if birth_month is None else _column(birth_month, _UINT8, "birth_month"),
             None if birth_day is None else _column(birth_day, _UINT8, "birth_day"),
             None if first_purchase is None else _column(first_purchase, _UINT8, "first_purchase",
-                                                        None if _native(first_purchase, "B") else
-                                                        (lambda f: 1 if f else 0)),
+                                                        lambda f: 1 if f else 0),
             self.currency if currency is None else check_text(currency, "currency"),
             out,
         )
