@@ -123,7 +123,7 @@ async function main() {
     secs.push(now() - t0);
     agree('node.json_rules_engine', points, w, s);
   }
-  result('node.json_rules_engine', s, secs, points, n < w.n ? `every_${s.stride}th_of_${w.n}` : 'all');
+  result('node.json_rules_engine', s, secs, points, n < w.n ? `stride_${s.stride}_of_${w.n}` : 'all');
 }
 
 main().catch((e) => { console.error(e); process.exit(2); });

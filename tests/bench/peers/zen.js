@@ -122,7 +122,7 @@ async function main() {
     agree('node.zen_engine', points, w, s);
   }
   engine.dispose();
-  result('node.zen_engine', s, secs, points, n < w.n ? `every_${s.stride}th_of_${w.n}` : 'all');
+  result('node.zen_engine', s, secs, points, n < w.n ? `stride_${s.stride}_of_${w.n}` : 'all');
 }
 
 module.exports = { graph };
