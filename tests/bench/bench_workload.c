@@ -358,15 +358,20 @@ static void sums(const int64_t *points, size_t n, int64_t *sum, int64_t *checksu
 	*checksum = c;
 }
 
-static void agree(const char *contender, const int64_t *points, const workload *w)
+static void agree_range(const char *contender, const int64_t *points, const workload *w, size_t lo, size_t hi)
 {
-	for (size_t i = 0; i < w->npurchases; i++)
+	for (size_t i = lo; i < hi; i++)
 		if (points[i] != w->expected[i]) {
 			fprintf(stderr,
 			        "bench_workload: DISAGREEMENT: %s: purchase %zu earns %lld points, the reference %lld\n",
 			        contender, i, (long long)points[i], (long long)w->expected[i]);
 			exit(1);
 		}
+}
+
+static void agree(const char *contender, const int64_t *points, const workload *w)
+{
+	agree_range(contender, points, w, 0, w->npurchases);
 }
 
 static void result(const char *contender, const workload *w, const int64_t *points, double *secs, int runs,
@@ -397,17 +402,23 @@ static loyalty_customer **make_customers(const workload_program *wp, const workl
 	return c;
 }
 
-/* loyalty_calculator_compute (receipts non-zero) or loyalty_calculator_score per
- * purchase; returns the seconds spent in those calls. */
-static double run_per_purchase(const workload_program *wp, const workload *w, loyalty_customer *const *customers,
-                               loyalty_purchase **chunk, int64_t *points, int receipts)
+/*
+ * loyalty_calculator_score and loyalty_calculator_compute per purchase, @p runs
+ * times each: the purchases of a chunk are built once, then scored and
+ * computed run after run; score_secs[r] and compute_secs[r] add up the time
+ * spent in those calls only. After each run over a chunk, its points are
+ * checked against the reference.
+ */
+static void run_per_purchase(const workload_program *wp, const workload *w, loyalty_customer *const *customers,
+                             int runs, double *score_secs, double *compute_secs, int64_t *points)
 {
-	double spent = 0;
+	loyalty_purchase **chunk = xcalloc(CHUNK, sizeof *chunk);
 	char key[32];
 
+	for (int r = 0; r < runs; r++)
+		score_secs[r] = compute_secs[r] = 0;
 	for (size_t lo = 0; lo < w->npurchases; lo += CHUNK) {
 		size_t hi = lo + CHUNK < w->npurchases ? lo + CHUNK : w->npurchases;
-		double t0;
 		for (size_t i = lo; i < hi; i++) {
 			snprintf(key, sizeof key, "p%zu", i);
 			check(loyalty_purchase_new(&chunk[i - lo], key, &w->customer_id[w->customer[i]], w->at[i], "USD"),
@@ -417,25 +428,35 @@ static double run_per_purchase(const workload_program *wp, const workload *w, lo
 				                                wp->types[w->line_type[j]], w->quantity[j], w->unit_price[j]),
 				      "item");
 		}
-		t0 = now_s();
-		if (receipts) {
-			for (size_t i = lo; i < hi; i++) {
-				loyalty_receipt *r;
-				check(loyalty_calculator_compute(wp->calc, customers[w->customer[i]], chunk[i - lo], NULL, &r),
-				      "loyalty_calculator_compute");
-				points[i] = loyalty_receipt_points(r);
-				loyalty_receipt_free(r);
-			}
-		} else {
+		for (int r = 0; r < runs; r++) {
+			double t0;
+
+			for (size_t i = lo; i < hi; i++)
+				points[i] = -1;
+			t0 = now_s();
 			for (size_t i = lo; i < hi; i++)
 				check(loyalty_calculator_score(wp->calc, customers[w->customer[i]], chunk[i - lo], NULL, &points[i]),
 				      "loyalty_calculator_score");
+			score_secs[r] += now_s() - t0;
+			agree_range("c.score", points, w, lo, hi);
+
+			for (size_t i = lo; i < hi; i++)
+				points[i] = -1;
+			t0 = now_s();
+			for (size_t i = lo; i < hi; i++) {
+				loyalty_receipt *rc;
+				check(loyalty_calculator_compute(wp->calc, customers[w->customer[i]], chunk[i - lo], NULL, &rc),
+				      "loyalty_calculator_compute");
+				points[i] = loyalty_receipt_points(rc);
+				loyalty_receipt_free(rc);
+			}
+			compute_secs[r] += now_s() - t0;
+			agree_range("c.compute", points, w, lo, hi);
 		}
-		spent += now_s() - t0;
 		for (size_t i = lo; i < hi; i++)
 			loyalty_purchase_free(chunk[i - lo]);
 	}
-	return spent;
+	free(chunk);
 }
 
 int main(int argc, char **argv)
@@ -487,28 +508,19 @@ int main(int argc, char **argv)
 		result("c.score_columns", &w, points, secs, runs, "columns");
 	}
 
-	/* per purchase: loyalty_calculator_score, then loyalty_calculator_compute */
+	/* per purchase: loyalty_calculator_score and loyalty_calculator_compute */
 	{
 		loyalty_customer **customers = make_customers(&wp, &w);
-		loyalty_purchase **chunk = xcalloc(CHUNK, sizeof *chunk);
 		int slow_runs = runs < 3 ? runs : 3; /* seconds per run: fewer runs */
+		double compute_secs[64];
 
-		for (int r = 0; r < slow_runs; r++) {
-			memset(points, 0xff, w.npurchases * sizeof *points);
-			secs[r] = run_per_purchase(&wp, &w, customers, chunk, points, 0);
-			agree("c.score", points, &w);
-		}
+		run_per_purchase(&wp, &w, customers, slow_runs, secs, compute_secs, points);
+		/* points now holds the last compute run's, equal to the reference (checked) */
 		result("c.score", &w, points, secs, slow_runs, "points_per_purchase");
-		for (int r = 0; r < slow_runs; r++) {
-			memset(points, 0xff, w.npurchases * sizeof *points);
-			secs[r] = run_per_purchase(&wp, &w, customers, chunk, points, 1);
-			agree("c.compute", points, &w);
-		}
-		result("c.compute", &w, points, secs, slow_runs, "receipt_per_purchase");
+		result("c.compute", &w, points, compute_secs, slow_runs, "receipt_per_purchase");
 		for (size_t i = 0; i < w.ncustomers; i++)
 			loyalty_customer_free(customers[i]);
 		free(customers);
-		free(chunk);
 	}
 
 	loyalty_calculator_free(wp.calc);
