@@ -244,7 +244,7 @@ demo-java: deps
 # the bench: it checks every contender's points against the reference first,
 # and prints one "RESULT java.NAME ops_per_s=... ns_per_purchase=..." line
 # per benchmark (the JMH JSON goes to BENCH_DATA/../java-jmh.json).
-BENCH_DATA ?= build/bench/data
+# BENCH_DATA is the benchmarks' (build/bench/data).
 BENCH_JAVA_DIR := tests/bench/java
 
 .PHONY: bench-java
