@@ -48,13 +48,11 @@ ly_account *ly_account_clone(const ly_account *a)
 	n->buckets = dup_array(a->buckets, a->nbuckets, sizeof *a->buckets);
 	n->metric = dup_array(a->metric, a->nmetric, sizeof *a->metric);
 	n->counters = dup_array(a->counters, a->ncounters, sizeof *a->counters);
-	n->entries = dup_array(a->entries, a->nentries, sizeof *a->entries);
 	n->capbuckets = a->nbuckets;
 	n->capmetric = a->nmetric;
 	n->capcounters = a->ncounters;
-	n->capentries = a->nentries;
 	if ((a->nbuckets && !n->buckets) || (a->nmetric && !n->metric) || (a->ncounters && !n->counters) ||
-	    (a->nentries && !n->entries) || loyalty_customer_clone(&n->c, a->c) != LOYALTY_OK) {
+	    loyalty_customer_clone(&n->c, a->c) != LOYALTY_OK) {
 		ly_account_free(n);
 		return NULL;
 	}
@@ -69,7 +67,6 @@ void ly_account_free(ly_account *a)
 	free(a->buckets);
 	free(a->metric);
 	free(a->counters);
-	free(a->entries);
 	free(a);
 }
 
@@ -469,7 +466,21 @@ int64_t ly_acct_metric(const loyalty_program *p, const ly_account *a, loyalty_ti
 			if (a->metric[i].at > from && a->metric[i].at <= at)
 				sum += a->metric[i].amount;
 	} else {
-		int64_t year = ly_period_index(LOYALTY_PERIOD_YEAR, at, p->copts.utc_offset_minutes);
+		int off = p->copts.utc_offset_minutes;
+		int64_t year = ly_period_index(LOYALTY_PERIOD_YEAR, at, off), y, start, end, next;
+		int m, d;
+		/* the year as an interval of instants, so each stamp costs two comparisons (far from the
+		 * int64 limits, where instants saturate, each stamp's year is computed instead) */
+		ly_civil_from_days(year, &y, &m, &d);
+		next = ly_days_from_civil(y + 1, 1, 1);
+		if (year > -(INT64_MAX / LOYALTY_MS_PER_DAY) + 2 && next < INT64_MAX / LOYALTY_MS_PER_DAY - 2) {
+			start = day_start(year, off);
+			end = day_start(next, off);
+			for (size_t i = 0; i < a->nmetric; i++)
+				if (a->metric[i].at <= at && a->metric[i].at >= start && a->metric[i].at < end)
+					sum += a->metric[i].amount;
+			return sum;
+		}
 		for (size_t i = 0; i < a->nmetric; i++)
 			if (a->metric[i].at <= at &&
 			    ly_period_index(LOYALTY_PERIOD_YEAR, a->metric[i].at, p->copts.utc_offset_minutes) == year)

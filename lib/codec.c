@@ -2805,33 +2805,6 @@ static bool txn_known(const ly_txn *t, const loyalty_id *id)
 	return txn_find(t, t->naccounts, id) != NULL || t->p->store->ops->account(t->p->store, id) != NULL;
 }
 
-/* Each account's entry list: the committed one, then the transaction's entries of the customer. */
-static int txn_entry_lists(ly_txn *t)
-{
-	ly_store *s = t->p->store;
-
-	for (size_t i = 0; i < t->naccounts; i++) {
-		ly_account *a = t->accounts[i].work;
-		const ly_account *cur = s->ops->account(s, &a->c->id);
-		size_t n0 = cur ? cur->nentries : 0, k = 0;
-		for (size_t j = 0; j < t->nentries; j++)
-			k += memcmp(t->entries[j].customer_id.bytes, a->c->id.bytes, 16) == 0;
-		if (n0 + k == 0)
-			continue;
-		a->entries = malloc((n0 + k) * sizeof *a->entries);
-		if (a->entries == NULL)
-			return rd_oom();
-		a->capentries = n0 + k;
-		if (n0)
-			memcpy(a->entries, cur->entries, n0 * sizeof *a->entries);
-		a->nentries = n0;
-		for (size_t j = 0; j < t->nentries; j++)
-			if (memcmp(t->entries[j].customer_id.bytes, a->c->id.bytes, 16) == 0)
-				a->entries[a->nentries++] = t->entries[j].seq;
-	}
-	return LOYALTY_OK;
-}
-
 static int get_txn(rd *r, ly_txn *t)
 {
 	loyalty_program *p = t->p;
@@ -2987,7 +2960,7 @@ static int get_txn(rd *r, ly_txn *t)
 		               (unsigned long long)(first + t->nentries));
 	t->next_seq = next;
 	rd_leave(r);
-	return txn_entry_lists(t);
+	return LOYALTY_OK; /* each customer's entry list is the store's (applied at commit) */
 }
 
 int ly_decode_txn(ly_dec *d, ly_txn *t)

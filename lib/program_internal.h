@@ -70,10 +70,17 @@ typedef struct ly_account {
 	ly_counter *counters;
 	size_t ncounters, capcounters;
 	loyalty_time last_activity;
-	/* this account's entries (seq numbers), oldest first */
-	uint64_t *entries;
-	size_t nentries, capentries;
+	/* this customer's entries, oldest first: kept by the store and changed only when it
+	 * commits (a working copy shares the committed index, never copies it); NULL until the
+	 * account is committed */
+	const struct ly_eindex *ix;
 } ly_account;
+
+/* A customer's entries: positions (seq - 1) in the ledger, oldest first. */
+typedef struct ly_eindex {
+	uint32_t *pos;
+	uint32_t n, cap;
+} ly_eindex;
 
 ly_account *ly_account_new(const loyalty_customer *profile);
 ly_account *ly_account_clone(const ly_account *a);
@@ -180,7 +187,9 @@ typedef struct ly_store_ops {
 	const ly_redemption_rec *(*redemption)(ly_store *s, const loyalty_id *id);
 	const ly_idem *(*idem)(ly_store *s, const char *key);
 	size_t (*entry_count)(ly_store *s);
-	const loyalty_entry *(*entry)(ly_store *s, uint64_t seq); /* 1-based */
+	/* Entry @p seq (1-based), materialised into a buffer of the store: the pointer stays valid
+	 * until the fourth next call of entry() on that store (NULL when out of range). */
+	const loyalty_entry *(*entry)(ly_store *s, uint64_t seq);
 	/* make a transaction's changes visible, all or nothing, in two steps: prepare makes
 	 * every allocation (and may fail, changing nothing); apply cannot fail. Between the two
 	 * the journal writes the record; abort undoes a prepare. */
@@ -226,8 +235,11 @@ struct ly_txn {
 	ly_stock_change *stock;
 	size_t nstock, capstock;
 	ly_idem *idem;                 /* the operation's idempotency record (owned) */
+	ly_idem **idems;               /* a batch: the idempotency records of its purchases (owned) */
+	size_t nidems, capidems;
 	uint64_t next_seq;
 	bool bulk;                     /* loading a snapshot: records are known to be distinct */
+	ly_txn *parent;                /* a purchase inside a batch: reads the batch's working copies */
 };
 
 /* ---- the program ------------------------------------------------------------------ */
@@ -249,6 +261,7 @@ struct loyalty_program {
 	loyalty_time last_maintain;
 	ly_store *store;
 	struct ly_journal *journal;    /* NULL for an in-memory program */
+	uint8_t id_seed[16];           /* entry ids derive from it and their seq (ly_entry_id) */
 	bool replaying;                /* applying journal records: do not journal them again */
 };
 
@@ -263,6 +276,13 @@ int ly_journal_compact(loyalty_program *p);
 bool ly_journal_wants_compaction(const loyalty_program *p);
 /* Journal a definition change (encoded by @p enc) if the program is durable. */
 int ly_journal_define(loyalty_program *p, int type, int (*enc)(void *e, const void *arg), const void *arg);
+
+/* types.c: entry ids. A version 4 UUID derived from a 128-bit seed and the entry's seq (a
+ * bijective mix of seq, XORed with the seed): distinct for distinct seqs under one seed, the same
+ * on every replay, no system call. ly_id_seed_of recovers the seed from an id derived from it. */
+void ly_id_random_seed(uint8_t seed[16]);
+void ly_entry_id(const uint8_t seed[16], uint64_t seq, loyalty_id *out);
+void ly_id_seed_of(const loyalty_id *id, uint64_t seq, uint8_t seed[16]);
 
 /* txn.c */
 void ly_txn_init(ly_txn *t, loyalty_program *p);
@@ -281,6 +301,17 @@ int ly_txn_put_redemption(ly_txn *t, ly_redemption_rec *r);   /* steals */
 int ly_txn_set_stock(ly_txn *t, size_t reward, int64_t stock);
 int64_t ly_txn_stock(ly_txn *t, size_t reward);
 int ly_txn_commit(ly_txn *t);
+/* A purchase of a batch: @p sub was initialised with ly_txn_init_sub(sub, parent) and succeeded;
+ * move its working copies, entries and records into @p parent (cannot fail after the caller
+ * reserved room with ly_txn_reserve_merge). */
+void ly_txn_init_sub(ly_txn *sub, ly_txn *parent);
+int ly_txn_merge(ly_txn *parent, ly_txn *sub);
+/* Commit a batch: one journal record (type LY_REC_BATCH) holding @p body, the encodings of its
+ * purchases' transactions in order (built by the caller), or none for an in-memory program. */
+int ly_txn_commit_batch(ly_txn *t, const uint8_t *body, size_t len);
+/* journal.c calls this to replay a LY_REC_BATCH record (body: msgpack array of bin, each an
+ * encoded transaction, committed in order). */
+int ly_replay_batch(loyalty_program *p, const uint8_t *data, size_t off, size_t end);
 
 /* Idempotency: begin an operation under the program lock. Returns
  * LOYALTY_OK with *replay set when the key was seen with the same request

@@ -50,12 +50,29 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 	return ly_grow(arr, cap, need, elem) == LOYALTY_OK ? LOYALTY_OK : ly_error(LOYALTY_ENOMEM, "out of memory");
 }
 
-const ly_account *ly_txn_peek(ly_txn *t, const loyalty_id *id)
+static ly_account *txn_find(const ly_txn *t, const loyalty_id *id)
 {
 	for (size_t i = 0; i < t->naccounts; i++)
 		if (memcmp(t->accounts[i].work->c->id.bytes, id->bytes, sizeof id->bytes) == 0)
 			return t->accounts[i].work;
-	return t->p->store->ops->account(t->p->store, id);
+	return NULL;
+}
+
+/* The account as seen from @p t: its working copy, a batch's, or the committed one. */
+static const ly_account *txn_current(const ly_txn *t, const loyalty_id *id)
+{
+	for (; t->parent != NULL; t = t->parent) {
+		const ly_account *a = txn_find(t, id);
+		if (a != NULL)
+			return a;
+	}
+	const ly_account *a = txn_find(t, id);
+	return a ? a : t->p->store->ops->account(t->p->store, id);
+}
+
+const ly_account *ly_txn_peek(ly_txn *t, const loyalty_id *id)
+{
+	return txn_current(t, id);
 }
 
 int ly_txn_account(ly_txn *t, const loyalty_id *id, ly_account **out)
@@ -64,13 +81,11 @@ int ly_txn_account(ly_txn *t, const loyalty_id *id, ly_account **out)
 	ly_account *copy;
 	char text[LOYALTY_ID_STRLEN + 1];
 
-	for (size_t i = 0; i < t->naccounts; i++) {
-		if (memcmp(t->accounts[i].work->c->id.bytes, id->bytes, sizeof id->bytes) == 0) {
-			*out = t->accounts[i].work;
-			return LOYALTY_OK;
-		}
+	if ((copy = txn_find(t, id)) != NULL) {
+		*out = copy;
+		return LOYALTY_OK;
 	}
-	cur = t->p->store->ops->account(t->p->store, id);
+	cur = t->parent ? txn_current(t->parent, id) : t->p->store->ops->account(t->p->store, id);
 	if (cur == NULL) {
 		loyalty_id_format(id, text, sizeof text);
 		return ly_error(LOYALTY_ENOTFOUND, "no customer %s", text);
@@ -126,6 +141,20 @@ static void lifetime(ly_account *a, loyalty_entry_kind kind, loyalty_points tota
 	}
 }
 
+/* Copy a string of at most size - 1 bytes (callers pass validated keys and names; longer text,
+ * such as a memo built from input, is cut as snprintf would). */
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	size_t n = 0;
+
+	if (src != NULL)
+		while (n + 1 < size && src[n])
+			n++;
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 int ly_txn_entry(ly_txn *t, ly_account *a, loyalty_entry_kind kind, loyalty_points points, loyalty_points pending,
                  loyalty_points debt, loyalty_time at, const char *key, const char *ref, const char *memo,
                  loyalty_entry *out)
@@ -136,13 +165,12 @@ int ly_txn_entry(ly_txn *t, ly_account *a, loyalty_entry_kind kind, loyalty_poin
 	if (!ly_add64(a->c->available, points, &avail) || !ly_add64(a->c->pending, pending, &pend) ||
 	    !ly_add64(a->debt, debt, &dbt) || !ly_add64(points, pending, &total))
 		return ly_error(LOYALTY_ERANGE, "balance overflows int64");
-	if (grow((void **)&t->entries, &t->capentries, t->nentries + 1, sizeof *t->entries) ||
-	    grow((void **)&a->entries, &a->capentries, a->nentries + 1, sizeof *a->entries))
+	if (grow((void **)&t->entries, &t->capentries, t->nentries + 1, sizeof *t->entries))
 		return LOYALTY_ENOMEM;
 	e = &t->entries[t->nentries];
 	memset(e, 0, sizeof *e);
 	e->seq = t->next_seq;
-	loyalty_id_generate(&e->id);
+	ly_entry_id(t->p->id_seed, e->seq, &e->id);
 	e->customer_id = a->c->id;
 	e->kind = kind;
 	e->points = points;
@@ -151,16 +179,15 @@ int ly_txn_entry(ly_txn *t, ly_account *a, loyalty_entry_kind kind, loyalty_poin
 	e->available_after = avail;
 	e->pending_after = pend;
 	e->at = at;
-	snprintf(e->key, sizeof e->key, "%s", key ? key : "");
-	snprintf(e->ref, sizeof e->ref, "%s", ref ? ref : "");
-	snprintf(e->memo, sizeof e->memo, "%s", memo ? memo : "");
+	copy_str(e->key, sizeof e->key, key);
+	copy_str(e->ref, sizeof e->ref, ref);
+	copy_str(e->memo, sizeof e->memo, memo);
 	a->c->available = avail;
 	a->c->pending = pend;
 	a->debt = dbt;
 	/* lifetime figures count what a kind adds to available + pending, except
 	 * MATURE (a move) and DEBT_REPAY (repaying, not spending) */
 	lifetime(a, kind, total, debt);
-	a->entries[a->nentries++] = e->seq;
 	t->nentries++;
 	t->next_seq++;
 	if (out)
@@ -302,42 +329,61 @@ int ly_idem_begin(ly_txn *t, const char *fn, const char *key, int op, const uint
 
 /* ---- canonical request bytes ---------------------------------------------------- */
 
+static bool bytes_room(ly_bytes *b, size_t n)
+{
+	size_t cap;
+	uint8_t *d;
+
+	if (b->failed)
+		return false;
+	if (b->len + n <= b->cap)
+		return true;
+	cap = b->cap ? b->cap * 2 : 512;
+	while (cap < b->len + n)
+		cap *= 2;
+	d = realloc(b->data, cap);
+	if (d == NULL) {
+		b->failed = true;
+		return false;
+	}
+	b->data = d;
+	b->cap = cap;
+	return true;
+}
+
 void ly_bytes_raw(ly_bytes *b, const void *p, size_t n)
 {
-	if (b->failed)
+	if (!bytes_room(b, n))
 		return;
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 128;
-		uint8_t *d;
-		while (cap < b->len + n)
-			cap *= 2;
-		d = realloc(b->data, cap);
-		if (d == NULL) {
-			b->failed = true;
-			return;
-		}
-		b->data = d;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, p, n);
+	if (n)
+		memcpy(b->data + b->len, p, n);
 	b->len += n;
+}
+
+static void put_i64(uint8_t *buf, int64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		buf[i] = (uint8_t)((uint64_t)v >> (8 * i));
 }
 
 void ly_bytes_i64(ly_bytes *b, int64_t v)
 {
-	uint8_t buf[8];
-
-	for (int i = 0; i < 8; i++)
-		buf[i] = (uint8_t)((uint64_t)v >> (8 * i));
-	ly_bytes_raw(b, buf, 8);
+	if (!bytes_room(b, 8))
+		return;
+	put_i64(b->data + b->len, v);
+	b->len += 8;
 }
 
 void ly_bytes_str(ly_bytes *b, const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
 
-	ly_bytes_i64(b, s ? (int64_t)n : -1);
-	ly_bytes_raw(b, s ? s : "", n);
+	if (!bytes_room(b, 8 + n))
+		return;
+	put_i64(b->data + b->len, s ? (int64_t)n : -1);
+	if (n)
+		memcpy(b->data + b->len + 8, s, n);
+	b->len += 8 + n;
 }
 
 void ly_bytes_free(ly_bytes *b)
