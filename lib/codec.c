@@ -66,6 +66,7 @@
  * action record   name, points, cap_count, cap_period
  * partner record  name, rate
  * maintain record now
+ * batch record    array of bin, each an encoded txn (built and replayed by lib/txn.c)
  * record          t (the type, LY_REC_*), b (the body: bin, one encoded value)
  *
  * ---- Strictness ------------------------------------------------------------------
@@ -2722,7 +2723,7 @@ int ly_decode_record(ly_dec *d, int *type, ly_dec *body)
 	at = AT_VALUE(r, "t");
 	if ((rc = g_i64(r, "t", LY_REC_TXN, LY_REC_MAX, &t)) != LOYALTY_OK)
 		return DEC_END(rc);
-	if (t > LY_REC_MAINTAIN && t < LY_REC_SNAP_DEF)
+	if (t > LY_REC_BATCH && t < LY_REC_SNAP_DEF)
 		return DEC_END(rd_fail(r, at, "t", "unknown record type %lld", (long long)t));
 	if ((rc = rd_key(r, "b")) || (rc = rd_raw(r, "b", true, BODY_MAX, &p, &n)))
 		return DEC_END(rc);

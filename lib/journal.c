@@ -786,6 +786,9 @@ static int replay_record(loyalty_program *p, int type, ly_dec *body)
 		ly_txn_release(&t);
 		break;
 	}
+	case LY_REC_BATCH: /* a batch's transactions, committed in order */
+		rc = ly_replay_batch(p, body->data, body->off, body->len);
+		break;
 	case LY_REC_TIER: {
 		ly_tier tier;
 		ly_tier *tiers;

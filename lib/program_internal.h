@@ -17,6 +17,7 @@
 #include <pthread.h>
 
 #include "customer_internal.h"
+#include "map.h"
 #include "purchase_internal.h"
 #include "receipt_internal.h"
 #include "loyalty/program.h"
@@ -240,6 +241,7 @@ struct ly_txn {
 	uint64_t next_seq;
 	bool bulk;                     /* loading a snapshot: records are known to be distinct */
 	ly_txn *parent;                /* a purchase inside a batch: reads the batch's working copies */
+	ly_map *amap, *kmap;           /* a batch: its accounts by id (index + 1), its idempotency keys */
 };
 
 /* ---- the program ------------------------------------------------------------------ */
@@ -284,6 +286,18 @@ void ly_id_random_seed(uint8_t seed[16]);
 void ly_entry_id(const uint8_t seed[16], uint64_t seq, loyalty_id *out);
 void ly_id_seed_of(const loyalty_id *id, uint64_t seq, uint8_t seed[16]);
 
+/* A growable byte buffer for canonical requests. */
+typedef struct ly_bytes {
+	uint8_t *data;
+	size_t len, cap;
+	bool failed;
+	bool borrowed;   /* data is the caller's buffer (of cap bytes): copied out when it grows */
+} ly_bytes;
+void ly_bytes_i64(ly_bytes *b, int64_t v);
+void ly_bytes_str(ly_bytes *b, const char *s);
+void ly_bytes_raw(ly_bytes *b, const void *p, size_t n);
+void ly_bytes_free(ly_bytes *b);
+
 /* txn.c */
 void ly_txn_init(ly_txn *t, loyalty_program *p);
 void ly_txn_release(ly_txn *t);
@@ -304,11 +318,16 @@ int ly_txn_commit(ly_txn *t);
 /* A purchase of a batch: @p sub was initialised with ly_txn_init_sub(sub, parent) and succeeded;
  * move its working copies, entries and records into @p parent (cannot fail after the caller
  * reserved room with ly_txn_reserve_merge). */
+int ly_txn_make_batch(ly_txn *t); /* after ly_txn_init: t will collect sub-transactions */
 void ly_txn_init_sub(ly_txn *sub, ly_txn *parent);
 int ly_txn_merge(ly_txn *parent, ly_txn *sub);
 /* Commit a batch: one journal record (type LY_REC_BATCH) holding @p body, the encodings of its
- * purchases' transactions in order (built by the caller), or none for an in-memory program. */
+ * purchases' transactions in order (ly_batch_body_*), or none for an in-memory program. */
 int ly_txn_commit_batch(ly_txn *t, const uint8_t *body, size_t len);
+/* The body of a batch record: array32 of bin32 (msgpack), filled as the batch goes. */
+int ly_batch_body_init(ly_bytes *b);
+int ly_batch_body_add(ly_bytes *b, const uint8_t *txn, size_t len);
+void ly_batch_body_undo(ly_bytes *b, size_t len0); /* drop what the last add appended after len0 */
 /* journal.c calls this to replay a LY_REC_BATCH record (body: msgpack array of bin, each an
  * encoded transaction, committed in order). */
 int ly_replay_batch(loyalty_program *p, const uint8_t *data, size_t off, size_t end);
@@ -320,16 +339,6 @@ int ly_replay_batch(loyalty_program *p, const uint8_t *data, size_t off, size_t 
 int ly_idem_begin(ly_txn *t, const char *fn, const char *key, int op, const uint8_t *req, size_t len,
                   const ly_idem **replay);
 
-/* A growable byte buffer for canonical requests. */
-typedef struct ly_bytes {
-	uint8_t *data;
-	size_t len, cap;
-	bool failed;
-} ly_bytes;
-void ly_bytes_i64(ly_bytes *b, int64_t v);
-void ly_bytes_str(ly_bytes *b, const char *s);
-void ly_bytes_raw(ly_bytes *b, const void *p, size_t n);
-void ly_bytes_free(ly_bytes *b);
 
 /* accounts.c: bucket arithmetic on working copies */
 /* Add @p pts to the buckets (pending when matures_at > 0). Available points first repay a debt

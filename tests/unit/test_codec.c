@@ -2085,7 +2085,7 @@ static void test_reject_txn(void **state)
 
 static void test_reject_records(void **state)
 {
-	static const uint8_t eight[] = { 0x08 }, str[] = { 0xa1, 'x' };
+	static const uint8_t eight[] = { 0x0f }, str[] = { 0xa1, 'x' };
 	size_t len, n, off;
 	uint8_t *b, *x;
 
@@ -2093,7 +2093,7 @@ static void test_reject_records(void **state)
 	b = golden_bytes(golden_named("record_action.mp"), &len);
 	off = field(b, len, "t");
 	x = replace_value(b, len, off, eight, 1, &n);
-	expect_corrupt(G_RECORD, x, n, off, "record.t: unknown record type 8");
+	expect_corrupt(G_RECORD, x, n, off, "record.t: unknown record type 15");
 	free(x);
 	{
 		static const uint8_t big[] = { 0xcc, 0xff };
