@@ -473,8 +473,8 @@ static void put_idem(wr *w, const ly_idem *r)
 	else
 		msgpack_pack_nil(w);
 	w_key(w, "e");
-	if (r->entry.seq != 0)
-		put_entry(w, &r->entry);
+	if (r->entry != NULL && r->entry->seq != 0)
+		put_entry(w, r->entry);
 	else
 		msgpack_pack_nil(w);
 	f_id(w, "id", &r->id);
@@ -2013,7 +2013,9 @@ static int get_idem(rd *r, ly_idem **out)
 	CK(rd_key(r, "e"));
 	if (!rd_nil(r)) {
 		saved = rd_push(r, "e", 0, false);
-		CK(get_entry(r, &x->entry));
+		if ((x->entry = calloc(1, sizeof *x->entry)) == NULL)
+			CK(rd_oom());
+		CK(get_entry(r, x->entry));
 		rd_pop(r, saved);
 	}
 	CK(g_id(r, "id", true, &x->id));

@@ -638,7 +638,7 @@ static int begin_simple(loyalty_program *p, ly_txn *t, const char *fn, const cha
 	if (rc == LOYALTY_OK && replay != NULL) {
 		*replayed = true;
 		if (out)
-			*out = replay->entry;
+			ly_idem_entry(replay, out);
 	}
 	(void)p;
 	return rc;
@@ -700,8 +700,9 @@ LOYALTY_API int loyalty_program_record_action(loyalty_program *p, const char *ke
 	if (at > a->last_activity)
 		a->last_activity = at;
 	/* actions are not purchases: they never count toward tiers */
-	t.idem->entry = e;
-	rc = ly_txn_commit(&t);
+	rc = ly_idem_set_entry(t.idem, &e);
+	if (rc == LOYALTY_OK)
+		rc = ly_txn_commit(&t);
 	if (rc == LOYALTY_OK && out)
 		*out = e;
 done:
@@ -763,8 +764,9 @@ LOYALTY_API int loyalty_program_credit_partner(loyalty_program *p, const char *k
 	rc = ly_credit(&t, a, LOYALTY_ENTRY_PARTNER, pts, at, 0, key, pa->name, memo, &e);
 	if (rc != LOYALTY_OK)
 		goto done;
-	t.idem->entry = e;
-	rc = ly_txn_commit(&t);
+	rc = ly_idem_set_entry(t.idem, &e);
+	if (rc == LOYALTY_OK)
+		rc = ly_txn_commit(&t);
 	if (rc == LOYALTY_OK && out)
 		*out = e;
 done:

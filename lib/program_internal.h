@@ -97,7 +97,7 @@ typedef struct ly_idem {
 	size_t request_len;
 	/* results */
 	loyalty_receipt *receipt; /* purchases */
-	loyalty_entry entry;      /* single-entry operations */
+	loyalty_entry *entry;     /* single-entry operations (owned); NULL when the operation has none */
 	loyalty_id id;            /* enrol: customer; redeem/cancel: redemption */
 	loyalty_refund_result refund;
 } ly_idem;
@@ -108,6 +108,9 @@ enum {
 };
 
 void ly_idem_free(ly_idem *r);
+/* The entry of a single-entry operation: keep a copy (LOYALTY_ENOMEM), or read it (zeros when none). */
+int ly_idem_set_entry(ly_idem *r, const loyalty_entry *e);
+void ly_idem_entry(const ly_idem *r, loyalty_entry *out);
 
 /* A recorded purchase, for refunds. */
 typedef struct ly_purchase_rec {

@@ -354,15 +354,18 @@ int ly_txn_merge(ly_txn *t, ly_txn *sub)
 	for (size_t i = 0; i < sub->naccounts; i++) {
 		ly_account *a = sub->accounts[i].work;
 		uintptr_t v = (uintptr_t)ly_map_get(t->amap, a->c->id.bytes, 16);
+		/* keyed by the copy that stays (re-keyed before the old copy goes: the map compares with it) */
 		if (v) {
-			ly_account_free(t->accounts[v - 1].work);
+			ly_account *old = t->accounts[v - 1].work;
+			ly_map_put(t->amap, a->c->id.bytes, 16, (void *)v);
+			ly_account_free(old);
 			t->accounts[v - 1].work = a;
 			t->accounts[v - 1].is_new |= sub->accounts[i].is_new;
 		} else {
 			t->accounts[t->naccounts] = sub->accounts[i];
 			v = ++t->naccounts;
+			ly_map_put(t->amap, a->c->id.bytes, 16, (void *)v);
 		}
-		ly_map_put(t->amap, a->c->id.bytes, 16, (void *)v); /* keyed by the copy that stays */
 		sub->accounts[i].work = NULL;
 	}
 	sub->naccounts = 0;
@@ -489,7 +492,24 @@ void ly_idem_free(ly_idem *r)
 	free(r->key);
 	free(r->request);
 	loyalty_receipt_free(r->receipt);
+	free(r->entry);
 	free(r);
+}
+
+int ly_idem_set_entry(ly_idem *r, const loyalty_entry *e)
+{
+	if (r->entry == NULL && (r->entry = malloc(sizeof *r->entry)) == NULL)
+		return ly_error(LOYALTY_ENOMEM, "out of memory");
+	*r->entry = *e;
+	return LOYALTY_OK;
+}
+
+void ly_idem_entry(const ly_idem *r, loyalty_entry *out)
+{
+	if (r->entry)
+		*out = *r->entry;
+	else
+		memset(out, 0, sizeof *out);
 }
 
 int ly_idem_begin(ly_txn *t, const char *fn, const char *key, int op, const uint8_t *req, size_t len,

@@ -434,7 +434,8 @@ void golden_txn(ly_txn *t)
 	t->idem->key = dup("adjust-1");
 	t->idem->op = LY_OP_ADJUST;
 	request(t->idem, "canonical request bytes of adjust-1");
-	t->idem->entry = *adj;
+	t->idem->entry = must(malloc(sizeof *t->idem->entry));
+	*t->idem->entry = *adj;
 }
 
 /* ---- the files ------------------------------------------------------------------ */
