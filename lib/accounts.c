@@ -429,18 +429,23 @@ static int64_t metric_horizon(const loyalty_program *p)
 
 int ly_acct_add_metric(loyalty_program *p, ly_account *a, loyalty_time at, int64_t amount)
 {
-	loyalty_time newest = at;
+	loyalty_time newest = at, oldest = at;
 	size_t j = 0;
 
 	if (amount == 0)
 		return LOYALTY_OK;
-	for (size_t i = 0; i < a->nmetric; i++)
+	for (size_t i = 0; i < a->nmetric; i++) {
 		if (a->metric[i].at > newest)
 			newest = a->metric[i].at;
-	for (size_t i = 0; i < a->nmetric; i++)
-		if (a->metric[i].at >= newest - metric_horizon(p))
-			a->metric[j++] = a->metric[i];
-	a->nmetric = j;
+		if (a->metric[i].at < oldest)
+			oldest = a->metric[i].at;
+	}
+	if (oldest < newest - metric_horizon(p)) { /* forget what no window reaches any more */
+		for (size_t i = 0; i < a->nmetric; i++)
+			if (a->metric[i].at >= newest - metric_horizon(p))
+				a->metric[j++] = a->metric[i];
+		a->nmetric = j;
+	}
 	if (a->nmetric == a->capmetric) {
 		size_t cap = a->capmetric ? a->capmetric * 2 : 4;
 		ly_stamp *m = realloc(a->metric, cap * sizeof *m);

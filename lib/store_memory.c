@@ -17,6 +17,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,7 +45,10 @@ typedef struct centry {
 	uint8_t flags;
 } centry;
 
-enum { CE_DEBT = 1, CE_ID = 2 };
+enum { CE_DEBT = 1, CE_ID = 2, CE_HELD = 4 };
+/* A sweep's MATURE entry says which entry's held points matured: ref "", memo HELD_MEMO and the
+ * entry's seq, kept in the pair field (CE_HELD) instead of one interned string per entry. */
+#define HELD_MEMO "held points of entry #"
 #define REF_IS_KEY UINT32_MAX /* a pair's ref: the entry's key */
 #define MAX_ENTRIES ((size_t)UINT32_MAX)
 #define CHUNK 65536
@@ -256,6 +260,10 @@ static const loyalty_entry *entry(ly_store *base, uint64_t seq)
 	e->at = c->at;
 	key = s->strs[c->key];
 	copy_str(e->key, sizeof e->key, key);
+	if (c->flags & CE_HELD) {
+		snprintf(e->memo, sizeof e->memo, HELD_MEMO "%lu", (unsigned long)c->pair);
+		return e;
+	}
 	copy_str(e->ref, sizeof e->ref, s->pairs[c->pair][0] == REF_IS_KEY ? key : s->strs[s->pairs[c->pair][0]]);
 	copy_str(e->memo, sizeof e->memo, s->strs[s->pairs[c->pair][1]]);
 	return e;
@@ -294,6 +302,25 @@ static uint32_t add_str(mem_store *s, const char *text)
 {
 	s->strs[s->nstrs] = arena_put(s, text, strlen(text) + 1);
 	return (uint32_t)s->nstrs++;
+}
+
+/* The seq of a MATURE entry's canonical memo (HELD_MEMO and a decimal without leading zeros that
+ * fits 32 bits, ref ""), or 0. */
+static uint32_t held_of(const loyalty_entry *e)
+{
+	const char *d = e->memo + sizeof HELD_MEMO - 1;
+	uint64_t v = 0;
+	size_t n = 0;
+
+	if (e->kind != LOYALTY_ENTRY_MATURE || e->ref[0] || strncmp(e->memo, HELD_MEMO, sizeof HELD_MEMO - 1) != 0 ||
+	    d[0] < '1' || d[0] > '9')
+		return 0;
+	for (; d[n]; n++) {
+		if (d[n] < '0' || d[n] > '9' || n >= 10)
+			return 0;
+		v = v * 10 + (uint64_t)(d[n] - '0');
+	}
+	return v <= UINT32_MAX ? (uint32_t)v : 0;
 }
 
 static uint32_t pair_for(mem_store *s, const loyalty_entry *e)
@@ -502,9 +529,12 @@ static void put_entry(mem_store *s, const loyalty_entry *e, slot *sl)
 	c->at = e->at;
 	c->cust = sl->no;
 	c->key = key;
-	c->pair = pair_for(s, e);
 	c->kind = (uint8_t)e->kind;
 	c->flags = 0;
+	if ((c->pair = held_of(e)) != 0)
+		c->flags |= CE_HELD;
+	else
+		c->pair = pair_for(s, e);
 	if (e->debt != 0) {
 		c->flags |= CE_DEBT;
 		s->debts[s->ndebts].seq = e->seq;
