@@ -257,7 +257,8 @@ static void durable(void)
 	static const struct { loyalty_sync_policy sync; const char *name; } pol[] = {
 		{ LOYALTY_SYNC_ALWAYS, "always" }, { LOYALTY_SYNC_BATCH, "batch" }, { LOYALTY_SYNC_NONE, "none" }
 	};
-	const long ncust = 10000, ncall = 2000, nbatch = 100000;
+	const long ncust = 10000, ncall = getenv("LOYALTY_BENCH_CALLS") ? atol(getenv("LOYALTY_BENCH_CALLS")) : 2000;
+	const long nbatch = getenv("LOYALTY_BENCH_BATCHED") ? atol(getenv("LOYALTY_BENCH_BATCHED")) : 100000;
 	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 
 	printf("durable (%s; %ld customers; %ld purchases per call, %ld in batches of %d)\n", tmp, ncust, ncall, nbatch,
@@ -392,10 +393,12 @@ int main(int argc, char **argv)
 	free(ids);
 	if (getenv("LOYALTY_BENCH_QUICK") != NULL)
 		return 0;
-	scaling(huge);
+	if (getenv("LOYALTY_BENCH_DURABLE_ONLY") == NULL)
+		scaling(huge);
 	if (getenv("LOYALTY_BENCH_SCALING_ONLY") != NULL)
 		return 0;
-	memory();
+	if (getenv("LOYALTY_BENCH_DURABLE_ONLY") == NULL)
+		memory();
 	durable();
 	return 0;
 }

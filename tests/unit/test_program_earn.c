@@ -1402,6 +1402,42 @@ static void test_record_columns_builds_each_purchase_and_fails_bad_ones_alone(vo
 	loyalty_program_free(p);
 }
 
+/* Entry ids derive from the program's seed and seq: distinct, version 4, and another program's
+ * differ (another seed). */
+static void test_entry_ids_are_distinct_version_4_uuids(void **state)
+{
+	loyalty_program *p = simple_program(NULL), *q = simple_program(NULL);
+	loyalty_id ids[64];
+	loyalty_entry e, f;
+	size_t n;
+
+	(void)state;
+	for (unsigned c = 0; c < 3; c++) {
+		loyalty_id id = enrol(p, c + 1, day_of(1, 1));
+		enrol(q, c + 1, day_of(1, 1));
+		for (int i = 0; i < 15; i++) {
+			char key[16];
+			snprintf(key, sizeof key, "p-%u-%d", c, i);
+			buy_ok(p, &id, key, day_of(1, 2) + i, 100 * (i + 1));
+		}
+	}
+	n = loyalty_program_entry_count(p);
+	assert_true(n > 40 && n <= 64);
+	for (size_t i = 0; i < n; i++) {
+		assert_ok(loyalty_program_entry_at(p, i, &e));
+		assert_int_equal(e.id.bytes[6] >> 4, 4);
+		assert_int_equal(e.id.bytes[8] & 0xc0, 0x80);
+		ids[i] = e.id;
+		for (size_t j = 0; j < i; j++)
+			assert_true(loyalty_id_compare(&ids[j], &e.id) != 0);
+	}
+	assert_ok(loyalty_program_entry_at(p, 0, &e));
+	assert_ok(loyalty_program_entry_at(q, 0, &f));
+	assert_true(loyalty_id_compare(&e.id, &f.id) != 0);
+	loyalty_program_free(p);
+	loyalty_program_free(q);
+}
+
 static char *read_all(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -2670,6 +2706,7 @@ int main(void)
 		cmocka_unit_test(test_record_batch_matches_one_by_one_and_keeps_each_message),
 		cmocka_unit_test(test_record_columns_builds_each_purchase_and_fails_bad_ones_alone),
 		cmocka_unit_test(test_a_durable_batch_replays_to_the_same_state),
+		cmocka_unit_test(test_entry_ids_are_distinct_version_4_uuids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
