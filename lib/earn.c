@@ -552,6 +552,8 @@ LOYALTY_API int loyalty_program_refund(loyalty_program *p, const char *refund_ke
 	}
 	claw = target - rec->clawed;
 	rc = ly_txn_account(&t, &rec->customer, &a);
+	if (rc == LOYALTY_OK)
+		rc = ly_acct_own(a); /* its buckets change in place below */
 	if (rc != LOYALTY_OK)
 		goto done;
 	/* pending points of this purchase go first */

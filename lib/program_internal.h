@@ -75,6 +75,11 @@ typedef struct ly_account {
 	 * commits (a working copy shares the committed index, never copies it); NULL until the
 	 * account is committed */
 	const struct ly_eindex *ix;
+	/* copy on write: a working copy shares the bucket and metric arrays of the account it was
+	 * cloned from (the owner is the committed account or a batch's copy, which do not change
+	 * while it lives); it appends past its own count in place while the shared array has room,
+	 * and copies the array before any other write (ly_acct_own) */
+	bool shared_buckets, shared_metric;
 } ly_account;
 
 /* A customer's entries: positions (seq - 1) in the ledger, oldest first. */
@@ -86,6 +91,11 @@ typedef struct ly_eindex {
 ly_account *ly_account_new(const loyalty_customer *profile);
 ly_account *ly_account_clone(const ly_account *a);
 void ly_account_free(ly_account *a);
+/* Make @p a own its bucket and metric arrays before writing them in place. LOYALTY_ENOMEM. */
+int ly_acct_own(ly_account *a);
+/* @p old is replaced by @p now (a copy of it, or of a copy): arrays @p now shares with @p old
+ * become @p now's, so freeing @p old leaves them. */
+void ly_acct_hand_over(ly_account *old, ly_account *now);
 
 /* ---- records ------------------------------------------------------------------- */
 

@@ -577,6 +577,7 @@ static void apply(ly_store *base, ly_txn *t)
 			/* the reference map's key lives in the account: point it at the new one's */
 			if (a->c->external_ref[0])
 				ly_map_put(&s->by_ref, a->c->external_ref, strlen(a->c->external_ref), sl);
+			ly_acct_hand_over(sl->a, a);
 			ly_account_free(sl->a);
 			sl->a = a;
 		}

@@ -358,6 +358,7 @@ int ly_txn_merge(ly_txn *t, ly_txn *sub)
 		if (v) {
 			ly_account *old = t->accounts[v - 1].work;
 			ly_map_put(t->amap, a->c->id.bytes, 16, (void *)v);
+			ly_acct_hand_over(old, a);
 			ly_account_free(old);
 			t->accounts[v - 1].work = a;
 			t->accounts[v - 1].is_new |= sub->accounts[i].is_new;
