@@ -45,6 +45,7 @@ ly_account *ly_account_clone(const ly_account *a)
 		return NULL;
 	*n = *a;
 	n->c = NULL;
+	n->shared_profile = false;
 	/* buckets and metric stamps are shared until written (ly_acct_own); counters are copied */
 	n->shared_buckets = a->nbuckets > 0 || a->shared_buckets;
 	n->shared_metric = a->nmetric > 0 || a->shared_metric;
@@ -58,18 +59,47 @@ ly_account *ly_account_clone(const ly_account *a)
 	}
 	n->counters = dup_array(a->counters, a->ncounters, sizeof *a->counters);
 	n->capcounters = a->ncounters;
-	if ((a->ncounters && !n->counters) || loyalty_customer_clone(&n->c, a->c) != LOYALTY_OK) {
+	/* the customer: its struct copied, its strings and tags shared (ly_acct_own_profile) */
+	n->c = malloc(sizeof *n->c);
+	if (n->c != NULL) {
+		*n->c = *a->c;
+		n->shared_profile = true;
+	}
+	if ((a->ncounters && !n->counters) || n->c == NULL) {
 		ly_account_free(n);
 		return NULL;
 	}
 	return n;
 }
 
+int ly_acct_own_profile(ly_account *a)
+{
+	loyalty_customer *copy;
+
+	if (!a->shared_profile)
+		return LOYALTY_OK;
+	if (loyalty_customer_clone(&copy, a->c) != LOYALTY_OK)
+		return ly_error(LOYALTY_ENOMEM, "out of memory");
+	free(a->c); /* the struct only: the strings are the owner's */
+	a->c = copy;
+	a->shared_profile = false;
+	return LOYALTY_OK;
+}
+
+static bool same_profile(const loyalty_customer *x, const loyalty_customer *y)
+{
+	return x->external_ref == y->external_ref && x->name == y->name && x->email == y->email &&
+	       x->tier == y->tier && x->tags.items == y->tags.items;
+}
+
 void ly_account_free(ly_account *a)
 {
 	if (a == NULL)
 		return;
-	loyalty_customer_free(a->c);
+	if (a->shared_profile)
+		free(a->c);
+	else
+		loyalty_customer_free(a->c);
 	if (!a->shared_buckets)
 		free(a->buckets);
 	if (!a->shared_metric)
@@ -82,6 +112,10 @@ void ly_acct_hand_over(ly_account *old, ly_account *now)
 {
 	if (old == NULL)
 		return;
+	if (now->shared_profile && same_profile(now->c, old->c)) {
+		now->shared_profile = old->shared_profile;
+		old->shared_profile = true;
+	}
 	if (now->shared_buckets && now->buckets == old->buckets) {
 		now->shared_buckets = old->shared_buckets;
 		old->shared_buckets = true; /* no longer frees them */

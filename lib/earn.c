@@ -53,7 +53,9 @@ int ly_tier_set(ly_txn *t, ly_account *a, int tier, loyalty_time at, const char 
 	if (tier == a->tier)
 		return LOYALTY_OK;
 	snprintf(memo, sizeof memo, "%s -> %s (%s)", from, to, why);
-	rc = loyalty_customer_set_tier(a->c, tier >= 0 ? p->tiers[tier].name : NULL);
+	rc = ly_acct_own_profile(a); /* the tier name is one of the shared strings */
+	if (rc == LOYALTY_OK)
+		rc = loyalty_customer_set_tier(a->c, tier >= 0 ? p->tiers[tier].name : NULL);
 	if (rc == LOYALTY_OK)
 		rc = ly_txn_entry(t, a, LOYALTY_ENTRY_TIER, 0, 0, 0, at, key, to, memo, NULL);
 	if (rc == LOYALTY_OK)
@@ -75,20 +77,47 @@ int ly_tier_upgrade(ly_txn *t, ly_account *a, loyalty_time at, const char *key)
 
 /* ---- purchases ---------------------------------------------------------------------------- */
 
+static uint8_t *put_le64(uint8_t *d, int64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		d[i] = (uint8_t)((uint64_t)v >> (8 * i));
+	return d + 8;
+}
+
+static uint8_t *put_lstr(uint8_t *d, const char *s, size_t n)
+{
+	d = put_le64(d, (int64_t)n);
+	memcpy(d, s, n);
+	return d + n;
+}
+
+/* The canonical request: the bytes ly_bytes_str / ly_bytes_i64 / ly_bytes_raw would write, sized
+ * first and written in one pass. */
 static void purchase_request(ly_bytes *b, const loyalty_purchase *pu)
 {
-	ly_bytes_str(b, pu->key);
-	ly_bytes_raw(b, pu->customer_id.bytes, 16);
-	ly_bytes_i64(b, pu->at);
-	ly_bytes_str(b, pu->currency);
-	ly_bytes_str(b, pu->channel);
-	ly_bytes_i64(b, (int64_t)pu->count);
+	size_t kl = strlen(pu->key), cl = strlen(pu->currency), chl = strlen(pu->channel), need;
+	uint8_t *d;
+
+	need = 8 + kl + 16 + 8 + 8 + cl + 8 + chl + 8;
+	for (size_t i = 0; i < pu->count; i++)
+		need += 8 + strlen(pu->items[i].sku) + 8 + strlen(pu->items[i].product_type) + 16;
+	if (!ly_bytes_reserve(b, need))
+		return;
+	d = b->data + b->len;
+	d = put_lstr(d, pu->key, kl);
+	memcpy(d, pu->customer_id.bytes, 16);
+	d += 16;
+	d = put_le64(d, pu->at);
+	d = put_lstr(d, pu->currency, cl);
+	d = put_lstr(d, pu->channel, chl);
+	d = put_le64(d, (int64_t)pu->count);
 	for (size_t i = 0; i < pu->count; i++) {
-		ly_bytes_str(b, pu->items[i].sku);
-		ly_bytes_str(b, pu->items[i].product_type);
-		ly_bytes_i64(b, pu->items[i].quantity);
-		ly_bytes_i64(b, pu->items[i].unit_price);
+		d = put_lstr(d, pu->items[i].sku, strlen(pu->items[i].sku));
+		d = put_lstr(d, pu->items[i].product_type, strlen(pu->items[i].product_type));
+		d = put_le64(d, pu->items[i].quantity);
+		d = put_le64(d, pu->items[i].unit_price);
 	}
+	b->len = (size_t)(d - b->data);
 }
 
 static int pay_referral(ly_txn *t, ly_account *a, loyalty_time at, const char *key)

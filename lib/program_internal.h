@@ -80,6 +80,9 @@ typedef struct ly_account {
 	 * while it lives); it appends past its own count in place while the shared array has room,
 	 * and copies the array before any other write (ly_acct_own) */
 	bool shared_buckets, shared_metric;
+	/* likewise, a working copy's customer is a copy of the struct (balances, tier) whose strings
+	 * and tags are shared until ly_acct_own_profile (before the tier name changes) */
+	bool shared_profile;
 } ly_account;
 
 /* A customer's entries: positions (seq - 1) in the ledger, oldest first. */
@@ -93,6 +96,7 @@ ly_account *ly_account_clone(const ly_account *a);
 void ly_account_free(ly_account *a);
 /* Make @p a own its bucket and metric arrays before writing them in place. LOYALTY_ENOMEM. */
 int ly_acct_own(ly_account *a);
+int ly_acct_own_profile(ly_account *a);
 /* @p old is replaced by @p now (a copy of it, or of a copy): arrays @p now shares with @p old
  * become @p now's, so freeing @p old leaves them. */
 void ly_acct_hand_over(ly_account *old, ly_account *now);
@@ -310,6 +314,7 @@ void ly_bytes_i64(ly_bytes *b, int64_t v);
 void ly_bytes_str(ly_bytes *b, const char *s);
 void ly_bytes_raw(ly_bytes *b, const void *p, size_t n);
 void ly_bytes_free(ly_bytes *b);
+bool ly_bytes_reserve(ly_bytes *b, size_t n); /* room for n more bytes; false (and failed) when out of memory */
 
 /* txn.c */
 void ly_txn_init(ly_txn *t, loyalty_program *p);

@@ -573,6 +573,11 @@ static bool bytes_room(ly_bytes *b, size_t n)
 	return true;
 }
 
+bool ly_bytes_reserve(ly_bytes *b, size_t n)
+{
+	return bytes_room(b, n);
+}
+
 void ly_bytes_raw(ly_bytes *b, const void *p, size_t n)
 {
 	if (!bytes_room(b, n))
