@@ -363,10 +363,10 @@ static int columns_purchase(const loyalty_record_columns *c, size_t i, loyalty_p
 }
 
 /*
- * The batch: under one lock, each purchase runs in its own sub-transaction over the batch's
- * working copies; one that fails is dropped with its own status and message, one that succeeds
- * is merged into the batch. Then the batch commits once: one journal record, one write, one
- * fsync (by the sync policy).
+ * The batch, under one lock. A durable program: each purchase runs in its own sub-transaction
+ * over the batch's working copies; one that fails is dropped with its own status and message,
+ * one that succeeds is merged into the batch; then the batch commits once: one journal record,
+ * one write, one fsync (by the sync policy). In memory: each purchase commits in turn.
  */
 static int record_batch(loyalty_program *p, const batch_src *src, size_t n, loyalty_record_result *results,
                         loyalty_receipt **receipts)
@@ -403,6 +403,25 @@ static int record_batch(loyalty_program *p, const batch_src *src, size_t n, loya
 			rc = ly_error(LOYALTY_EINVAL, "%s: purchases[%zu] is NULL", src->fn, i);
 		} else {
 			rc = LOYALTY_OK;
+		}
+		if (p->journal == NULL) {
+			/* in memory there is no record to share: each purchase commits on its own, still under
+			 * the one lock (so no other call sees the batch half done), and a failed commit fails
+			 * only its purchase */
+			ly_txn_init(&sub, p);
+			if (rc == LOYALTY_OK)
+				rc = record_in(&sub, pu, receipts ? &r : NULL, &results[i], &replayed);
+			if (rc == LOYALTY_OK && !replayed)
+				rc = ly_txn_commit(&sub);
+			ly_txn_release(&sub);
+			loyalty_purchase_free(built);
+			if (rc != LOYALTY_OK) {
+				result_error(&results[i], rc);
+				loyalty_receipt_free(r);
+			} else if (receipts) {
+				receipts[i] = r;
+			}
+			continue;
 		}
 		ly_txn_init_sub(&sub, &t);
 		if (rc == LOYALTY_OK)

@@ -279,20 +279,21 @@ typedef struct loyalty_record_result {
 } loyalty_record_result;
 
 /**
- * Record @p n purchases as ONE atomic, durable step per batch: the program's lock is taken once,
- * each purchase is recorded as loyalty_program_record_purchase() would, in order, and each one
- * stands alone: a purchase that fails changes nothing and gets its own status and message in
- * @p results[i], while the others are recorded (a later purchase sees the earlier ones of the
- * batch: a customer's balance, tier and caps carry through). The recorded purchases are then
- * committed together: a durable program writes ONE journal record for the batch (one write and,
- * with LOYALTY_SYNC_ALWAYS, one fdatasync) before any of them becomes visible. A key seen earlier
+ * Record @p n purchases under one lock: each purchase is recorded as
+ * loyalty_program_record_purchase() would, in order, and each one stands alone: a purchase that
+ * fails changes nothing and gets its own status and message in @p results[i], while the others
+ * are recorded (a later purchase sees the earlier ones of the batch: a customer's balance, tier
+ * and caps carry through). No other call sees the batch half done. A durable program commits
+ * the recorded purchases together, as ONE journal record for the batch (one write and, with
+ * LOYALTY_SYNC_ALWAYS, one fdatasync) written before any of them becomes visible; an in-memory
+ * program commits them one by one. A key seen earlier
  * in the batch or before counts as a replay (same request: results[i].replayed = 1, status OK)
  * or a conflict (LOYALTY_ECONFLICT).
  * @p results: n structs (required). @p receipts: NULL (the fast path), or n pointers receiving
  * each new receipt (NULL where the purchase failed). Ownership: purchases are borrowed; the
  * receipts are the caller's.
  * Returns LOYALTY_OK when every purchase was recorded (or replayed), else the first failing
- * purchase's status. If the batch itself cannot be committed (LOYALTY_ENOMEM, LOYALTY_EIO), none
+ * purchase's status. If a durable batch cannot be committed (LOYALTY_ENOMEM, LOYALTY_EIO), none
  * of it is recorded and every purchase that had succeeded reports that status.
  * Thread safety: as every program call; other threads wait for the whole batch.
  */
