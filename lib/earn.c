@@ -454,10 +454,17 @@ static int record_batch(loyalty_program *p, const batch_src *src, size_t n, loya
 		}
 	}
 	rc = merged ? ly_txn_commit_batch(&t, body.data, body.len) : LOYALTY_OK;
+done:
+	ly_bytes_free(&body);
+	ly_txn_release(&t);
+	ly_unlock(p);
+	/* acknowledged only once the batch's record is durable (by the sync policy) */
+	rc = ly_durable(p, rc);
 	if (rc != LOYALTY_OK) {
-		/* nothing of the batch was recorded */
+		/* the batch was not recorded (or may not be durable): every purchase of it reports so,
+		 * replays included (a key first seen in this batch was not recorded either) */
 		for (size_t i = 0; i < n; i++) {
-			if (results[i].status == LOYALTY_OK && !results[i].replayed) {
+			if (results[i].status == LOYALTY_OK) {
 				result_error(&results[i], rc);
 				if (receipts) {
 					loyalty_receipt_free(receipts[i]);
@@ -466,14 +473,10 @@ static int record_batch(loyalty_program *p, const batch_src *src, size_t n, loya
 			}
 		}
 	}
-done:
 	for (size_t i = 0; i < n; i++)
 		if (results[i].status != LOYALTY_OK && first == LOYALTY_OK)
 			first = results[i].status;
-	ly_bytes_free(&body);
-	ly_txn_release(&t);
-	ly_unlock(p);
-	return ly_durable(p, first);
+	return first;
 }
 
 LOYALTY_API int loyalty_program_record_batch(loyalty_program *p, const loyalty_purchase *const *purchases, size_t n,
