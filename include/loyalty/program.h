@@ -294,7 +294,9 @@ typedef struct loyalty_record_result {
  * receipts are the caller's.
  * Returns LOYALTY_OK when every purchase was recorded (or replayed), else the first failing
  * purchase's status. If a durable batch cannot be committed (LOYALTY_ENOMEM, LOYALTY_EIO), none
- * of it is recorded and every purchase that had succeeded reports that status.
+ * of it is recorded and every purchase that had reported OK (replays included) reports that
+ * status instead; if its record's fdatasync fails, they report LOYALTY_EIO (as for a single
+ * call, the record may be there after reopening: retry with the same keys).
  * Thread safety: as every program call; other threads wait for the whole batch.
  */
 LOYALTY_API int loyalty_program_record_batch(loyalty_program *p, const loyalty_purchase *const *purchases, size_t n,
