@@ -19,10 +19,12 @@
  *
  *   scoreColumns   loyalty_calculator_score_columns: the points of every
  *                  purchase without receipts, in one crossing.
- *   recordColumns  each purchase built and recorded as
- *                  loyalty_program_record_purchase would, in order, in one
- *                  crossing; per purchase a status, the points credited
- *                  and, for a refused one, its own C message.
+ *   recordColumns  loyalty_program_record_columns (one lock, one
+ *                  transaction and journal record per batch; each purchase
+ *                  stands alone), or where the C library lacks it each
+ *                  purchase built and recorded by
+ *                  loyalty_program_record_purchase; per purchase a status,
+ *                  the points credited and, for a refused one, its message.
  *
  * SPDX-License-Identifier: MIT
  */

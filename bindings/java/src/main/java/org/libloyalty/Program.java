@@ -404,14 +404,17 @@ public final class Program extends NativeHandle<org.libloyalty.swig.Program> {
 
     /**
      * Records a batch of purchases given as columns, crossing JNI once for the
-     * whole batch: each purchase is built and recorded in order, in its own
-     * transaction, exactly as {@link #recordPurchase} would record it (the
-     * product types serve as SKUs; no channel). One refused purchase neither
-     * stops nor changes the others: the result gives each the points
-     * credited to the customer (the receipt's {@link Receipt#credited()}:
+     * whole batch (C {@code loyalty_program_record_columns}): each purchase is
+     * built and recorded in order exactly as {@link #recordPurchase} would
+     * record it (the product types serve as SKUs; no channel), and stands
+     * alone: a refused purchase changes nothing and the others are recorded
+     * (a later purchase sees the earlier ones of the batch; a key used earlier
+     * is a replay or a conflict). The batch is committed as one step, one
+     * journal record for a durable program; other threads' calls on the
+     * program wait for the whole batch. The result gives each purchase the
+     * points credited to the customer (the receipt's {@link Receipt#credited()}:
      * its points less what the program's caps removed; a replay gives the
      * first recording's) or its status and own message.
-     * Other threads' calls on the program may interleave between purchases.
      *
      * @param purchases the batch, with keys
      * @param customers the customers its purchases refer to, with ids
