@@ -586,34 +586,60 @@ int ly_score_one(const loyalty_calculator *c, const loyalty_customer *customer, 
 /* ---- loyalty_calculator_score_columns ----------------------------------------------- */
 
 /*
- * The checks of the columns scan every row without branches, in blocks of
- * a fixed count (SCAN) that compilers turn into vector code; only when a
- * scan finds a bad row does a second, plain loop look for the first one to
+ * The checks of the columns scan every row without branches, four or
+ * sixteen rows at a time in 16-byte vectors; only when a scan finds a bad row does a second, plain loop look for the first one to
  * name it. The scans also gather bit bounds on the line totals, which let
  * the batch kernel below skip every per-line overflow check when no total
  * can come near the plan's bound.
  */
-#define SCAN 64
-
 typedef struct col_bounds {
 	uint64_t qty, price, nlines; /* OR of every quantity, unit price, and purchase's number of lines */
 } col_bounds;
+
+/* 16-byte vectors (GCC and Clang vector extensions): plain SSE2 / NEON code */
+typedef uint8_t v16u8 __attribute__((vector_size(16)));
+typedef uint32_t v4u32 __attribute__((vector_size(16)));
+typedef int32_t v4i32 __attribute__((vector_size(16)));
+typedef uint64_t v2u64 __attribute__((vector_size(16)));
+
+static inline v4u32 load_u32(const uint32_t *p)
+{
+	v4u32 v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static inline v2u64 load_u64(const void *p)
+{
+	v2u64 v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static inline v16u8 load_u8(const uint8_t *p)
+{
+	v16u8 v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static inline uint32_t any_u32(v4i32 v)
+{
+	return (uint32_t)(v[0] | v[1] | v[2] | v[3]);
+}
 
 static bool any_bad_tier(const uint32_t *tier, size_t n, size_t ntiers)
 {
 	/* (t + 1) wraps UINT32_MAX (no tier) to 0 */
 	uint32_t nt = ntiers >= UINT32_MAX ? UINT32_MAX : (uint32_t)ntiers, bad = 0;
+	v4i32 vb = { 0, 0, 0, 0 };
 	size_t i = 0;
 
-	for (; i + SCAN <= n; i += SCAN) {
-		uint32_t b = 0;
-		for (size_t j = 0; j < SCAN; j++)
-			b |= (uint32_t)(tier[i + j] + 1u) > nt;
-		bad |= b;
-	}
+	for (; i + 4 <= n; i += 4)
+		vb |= (v4i32)((load_u32(tier + i) + 1u) > nt);
 	for (; i < n; i++)
 		bad |= (uint32_t)(tier[i] + 1u) > nt;
-	return bad != 0;
+	return (bad | any_u32(vb)) != 0;
 }
 
 static inline uint8_t bad_birthday(uint8_t m, uint8_t d)
@@ -625,17 +651,20 @@ static inline uint8_t bad_birthday(uint8_t m, uint8_t d)
 
 static bool any_bad_birthday(const uint8_t *month, const uint8_t *day, size_t n)
 {
+	v16u8 vb = { 0 };
 	uint8_t bad = 0;
 	size_t i = 0;
 
-	for (; i + SCAN <= n; i += SCAN) {
-		uint8_t b = 0;
-		for (size_t j = 0; j < SCAN; j++)
-			b |= bad_birthday(month[i + j], day[i + j]);
-		bad |= b;
+	for (; i + 16 <= n; i += 16) {
+		v16u8 m = load_u8(month + i), d = load_u8(day + i);
+		/* a comparison is -1 where true: 31 - 2 (February) or 31 - 1 (30-day months) */
+		v16u8 lim = 31 + 2 * (v16u8)(m == 2) + (v16u8)((m == 4) | (m == 6) | (m == 9) | (m == 11));
+		vb |= (v16u8)(m > 12) | ((v16u8)(m != 0) & (v16u8)((v16u8)(d - 1) >= lim));
 	}
 	for (; i < n; i++)
 		bad |= bad_birthday(month[i], day[i]);
+	for (int j = 0; j < 16; j++)
+		bad |= vb[j];
 	return bad != 0;
 }
 
@@ -645,24 +674,22 @@ static bool any_bad_purchase(const loyalty_score_columns *k, col_bounds *b)
 	const uint32_t *cu = k->customer, *ls = k->line_start;
 	uint32_t nc = k->ncustomers > UINT32_MAX ? UINT32_MAX : (uint32_t)k->ncustomers, bad = 0, lines = 0;
 	bool all = k->ncustomers > UINT32_MAX; /* every index is in range */
+	v4i32 vc = { 0, 0, 0, 0 }, vl = { 0, 0, 0, 0 };
+	v4u32 vn = { 0, 0, 0, 0 };
 	size_t n = k->npurchases, i = 0;
 
-	for (; i + SCAN <= n; i += SCAN) {
-		uint32_t bc = 0, bl = 0, nl = 0;
-		for (size_t j = 0; j < SCAN; j++) {
-			bc |= cu[i + j] >= nc;
-			bl |= ls[i + j + 1] < ls[i + j];
-			nl |= ls[i + j + 1] - ls[i + j];
-		}
-		bad |= (bc & !all) | bl;
-		lines |= nl;
+	for (; i + 4 <= n; i += 4) {
+		v4u32 lo = load_u32(ls + i), hi = load_u32(ls + i + 1);
+		vc |= (v4i32)(load_u32(cu + i) >= nc);
+		vl |= (v4i32)(hi < lo);
+		vn |= hi - lo;
 	}
 	for (; i < n; i++) {
 		bad |= ((cu[i] >= nc) & !all) | (ls[i + 1] < ls[i]);
 		lines |= ls[i + 1] - ls[i];
 	}
-	b->nlines = lines;
-	return bad != 0;
+	b->nlines = lines | vn[0] | vn[1] | vn[2] | vn[3];
+	return (bad | (any_u32(vc) & !all) | any_u32(vl)) != 0;
 }
 
 /* Lines: type in range, quantity >= 1, unit price >= 0; ORs quantities and prices into @p b. */
@@ -672,33 +699,29 @@ static bool any_bad_line(const loyalty_score_columns *k, size_t nlines, col_boun
 	const uint64_t *qty = (const uint64_t *)k->quantity, *price = (const uint64_t *)k->unit_price;
 	uint32_t nt = k->ntypes > UINT32_MAX ? UINT32_MAX : (uint32_t)k->ntypes, bt = 0;
 	bool all = k->ntypes > UINT32_MAX;
-	/* q | (q - 1) has the sign bit set exactly when q <= 0 as an int64 */
-	uint64_t bq = 0, oq = 0, op = 0;
+	/* q | (q - 1) has the sign bit set exactly when q <= 0 as an int64, and
+	 * the bit length of q otherwise */
+	uint64_t oq = 0, op = 0;
+	v4i32 vt = { 0, 0, 0, 0 };
+	v2u64 vq = { 0, 0 }, vp = { 0, 0 };
 	size_t l = 0;
 
-	for (; l + SCAN <= nlines; l += SCAN) {
-		uint32_t t = 0;
-		uint64_t q = 0, nq = 0, p = 0;
-		for (size_t j = 0; j < SCAN; j++) {
-			t |= type[l + j] >= nt;
-			q |= qty[l + j];
-			nq |= qty[l + j] - 1;
-			p |= price[l + j];
-		}
-		bt |= t;
-		bq |= q | nq;
-		oq |= q;
-		op |= p;
+	for (; l + 4 <= nlines; l += 4) {
+		v2u64 q0 = load_u64(qty + l), q1 = load_u64(qty + l + 2);
+		vt |= (v4i32)(load_u32(type + l) >= nt);
+		vq |= q0 | (q0 - 1) | q1 | (q1 - 1);
+		vp |= load_u64(price + l) | load_u64(price + l + 2);
 	}
 	for (; l < nlines; l++) {
 		bt |= type[l] >= nt;
-		bq |= qty[l] | (qty[l] - 1);
-		oq |= qty[l];
+		oq |= qty[l] | (qty[l] - 1);
 		op |= price[l];
 	}
+	oq |= vq[0] | vq[1];
+	op |= vp[0] | vp[1];
 	b->qty = oq;
 	b->price = op;
-	return (bt & !all) != 0 || (bq >> 63) != 0 || (op >> 63) != 0;
+	return ((bt | any_u32(vt)) != 0 && !all) || (oq >> 63) != 0 || (op >> 63) != 0;
 }
 
 /* Check every column; LOYALTY_OK or an error naming the column and index. */
@@ -874,6 +897,7 @@ static int plan_columns(const loyalty_calculator *c, const loyalty_score_columns
  */
 #define FAST_MULTS 3
 #define FAST_CONDS 16
+#define KEYED_TIERS 16 /* tier blocks (the last: no tier) of a keyed kernel */
 
 typedef struct fast_cond {
 	const plan_cond *pc;
@@ -895,6 +919,7 @@ typedef struct fast {
 	size_t ncond;
 	fast_cond cond[FAST_CONDS];
 	bool need_day, need_month, unchecked;
+	bool keyed; /* every customer condition is a tier, a first purchase or a birthday month */
 	int64_t offset_ms;
 } fast;
 
@@ -941,6 +966,10 @@ static bool fast_build(fast *f, const plan *pl, const col_bounds *b)
 		if (op->birthday)
 			f->need_month = true;
 	}
+	f->keyed = pl->ntiers <= KEYED_TIERS;
+	for (size_t j = 0; j < f->ncond; j++)
+		if (f->cond[j].birthday != 0 && f->cond[j].birthday - 1 != 2)
+			f->keyed = false;
 	bits = 1u << nmult;
 	f->mem = malloc(((bits - 1) * rows + pl->ntypes) * sizeof *f->mem);
 	if (f->mem == NULL)
@@ -977,40 +1006,93 @@ static void fast_free(fast *f)
 	f->mem = NULL;
 }
 
-/* The local month of the cache: [lo, hi) in UTC ms, and its year, month. */
-typedef struct month_cache {
-	int64_t lo, hi, year;
+/*
+ * What holds for a stretch of time [lo, hi) (UTC ms) in which no condition
+ * that depends on the time alone changes: the purchase's local day (when a
+ * condition needs it; else only its month) and the conditions that pass on
+ * time alone, split into those that apply to everybody (mult: table bits,
+ * bonus: condition bits) and those that still depend on the customer (cust).
+ * Purchases often come in time order: one refresh serves many of them.
+ */
+typedef struct segment {
+	int64_t lo, hi;
+	unsigned mult, bonus, cust;
+	int64_t local_day, year;
 	int month;
-} month_cache;
+	/* when the kernel is keyed, by customer key tier * 4 + (birth month ==
+	 * month) * 2 + first purchase: the row of weights and the bonus bits */
+	const int64_t *krow[KEYED_TIERS * 4];
+	uint32_t kbonus[KEYED_TIERS * 4];
+} segment;
 
-/* The local year and month of @p at; refreshes the cache when at is outside it. */
-static void month_of(month_cache *mc, int64_t at, int64_t offset_ms, int offset_min)
+static inline bool in_segment(const segment *sg, int64_t at)
 {
-	int64_t day = ly_local_day(at, offset_min);
-	int d;
-
-	ly_civil_from_days(day, &mc->year, &mc->month, &d);
-	/* the cache only for instants far from the int64 limits (about +-36 million years) */
-	if (at > -(INT64_C(1) << 60) && at < (INT64_C(1) << 60)) {
-		int64_t first = ly_days_from_civil(mc->year, mc->month, 1);
-		int64_t next = first + ly_days_in_month(mc->year, mc->month);
-		mc->lo = first * LOYALTY_MS_PER_DAY - offset_ms;
-		mc->hi = next * LOYALTY_MS_PER_DAY - offset_ms;
-	} else {
-		mc->lo = 0;
-		mc->hi = 0;
-	}
+	return (uint64_t)at - (uint64_t)sg->lo < (uint64_t)sg->hi - (uint64_t)sg->lo;
 }
 
-static inline int64_t fast_round(int64_t n, int64_t d, loyalty_rounding mode)
+static void segment_at(const fast *f, segment *sg, int64_t at)
 {
-	/* 32-bit division when both fit: several times faster than a 64-bit one */
-	if ((uint64_t)n <= UINT32_MAX && (uint64_t)d <= UINT32_MAX) {
-		uint32_t q = (uint32_t)n / (uint32_t)d;
-		if (mode == LOYALTY_ROUND_FLOOR || (uint32_t)n == q * (uint32_t)d)
-			return q;
+	int offset = f->pl->offset, day, weekday;
+	int64_t lo = INT64_MIN, hi = INT64_MAX;
+
+	sg->local_day = ly_local_day(at, offset);
+	ly_civil_from_days(sg->local_day, &sg->year, &sg->month, &day);
+	weekday = ly_weekday(sg->local_day);
+	/* calendar bounds only far from the int64 limits (about +-36 million years) */
+	if ((f->need_day || f->need_month) && !(at > -(INT64_C(1) << 60) && at < (INT64_C(1) << 60))) {
+		lo = hi = 0; /* an empty stretch: every purchase refreshes */
+	} else if (f->need_day) {
+		lo = sg->local_day * LOYALTY_MS_PER_DAY - f->offset_ms;
+		hi = lo + LOYALTY_MS_PER_DAY;
+	} else if (f->need_month) {
+		int64_t first = sg->local_day - (day - 1);
+		lo = first * LOYALTY_MS_PER_DAY - f->offset_ms;
+		hi = (first + ly_days_in_month(sg->year, sg->month)) * LOYALTY_MS_PER_DAY - f->offset_ms;
 	}
-	return round_div(n, d, mode);
+	sg->mult = sg->bonus = sg->cust = 0;
+	for (size_t j = 0; j < f->ncond; j++) {
+		const fast_cond *fc = &f->cond[j];
+		if (at < fc->start) {
+			hi = fc->start < hi ? fc->start : hi;
+			continue;
+		}
+		if (at >= fc->end) {
+			lo = fc->end > lo ? fc->end : lo;
+			continue;
+		}
+		lo = fc->start > lo ? fc->start : lo;
+		hi = fc->end < hi ? fc->end : hi;
+		if (fc->weekdays && !(fc->weekdays & (1u << (weekday - 1))))
+			continue;
+		if (fc->tier_ok != NULL || fc->first || fc->birthday)
+			sg->cust |= 1u << j;
+		else if (fc->bit != 0)
+			sg->mult |= fc->bit;
+		else
+			sg->bonus |= 1u << j;
+	}
+	if (lo > hi)
+		lo = hi;
+	sg->lo = lo;
+	sg->hi = hi;
+	if (!f->keyed)
+		return;
+	for (size_t key = 0; key < (f->pl->ntiers) * 4; key++) {
+		unsigned mask = sg->mult, bonus = sg->bonus;
+		for (unsigned cm = sg->cust; cm != 0; cm &= cm - 1) {
+			const unsigned j = (unsigned)__builtin_ctz(cm);
+			const fast_cond *fc = &f->cond[j];
+			if ((fc->tier_ok != NULL && !fc->tier_ok[key / 4]) || (fc->first && !(key & 1)) ||
+			    (fc->birthday && !(key & 2)))
+				continue;
+			if (fc->bit != 0)
+				mask |= fc->bit;
+			else
+				bonus |= 1u << j;
+		}
+		sg->krow[key] = f->tab[mask] + key / 4 * f->pl->ntypes;
+		sg->kbonus[key] = bonus;
+	}
 }
 
 /* The batch's state for the general path: purchases the kernel cannot vouch for. */
@@ -1088,50 +1170,54 @@ static inline __attribute__((always_inline)) void fast_run(const fast *f, slow_c
 	const uint32_t *type = k->line_type, *ls = k->line_start, *ctier = k->customer_tier;
 	const int64_t *qty = k->quantity, *price = k->unit_price, *emask = f->emask;
 	const uint8_t *bmonth = k->birth_month, *bday = k->birth_day, *firsts = k->first_purchase;
-	const size_t ntypes = pl->ntypes, notier = k->ntiers, ncond = f->ncond;
+	const size_t ntypes = pl->ntypes, notier = k->ntiers;
 	const int64_t d = pl->d, max_spend = pl->max_spend;
 	const loyalty_rounding rounding = pl->rounding;
-	month_cache mc = { 0, 0, 0, 0 };
+	const bool keyed = f->keyed;
+	/* floor rounding of a sum and D that fit 32 bits: a 32-bit division, several times faster */
+	const bool floor32 = rounding == LOYALTY_ROUND_FLOOR && d <= UINT32_MAX;
+
+	segment sg;
+
+	sg.lo = sg.hi = 0; /* empty: the first purchase fills it */
 
 	for (size_t i = 0, n = k->npurchases; i < n; i++) {
 		const int64_t at = k->at[i];
 		const uint32_t who = k->customer[i];
 		const uint32_t tr = ctier != NULL ? ctier[who] : UINT32_MAX;
 		const size_t tier = tr == UINT32_MAX ? notier : tr;
-		const int bm = bmonth != NULL ? bmonth[who] : 0;
-		unsigned mask = 0, bonuses = 0;
-		int64_t local_day = 0;
-		int weekday = 0;
+		unsigned mask, bonuses;
 		const int64_t *row;
 		uint64_t acc = 0;
 		int64_t eligible = 0;
 
-		for (size_t j = 0; j < ncond; j++) {
+		if (!in_segment(&sg, at))
+			segment_at(f, &sg, at);
+		if (keyed) {
+			size_t key = tier * 4 + (size_t)(bmonth != NULL && bmonth[who] == sg.month) * 2 +
+			             (size_t)(firsts != NULL && firsts[i] != 0);
+			row = sg.krow[key];
+			bonuses = sg.kbonus[key];
+			goto lines;
+		}
+		mask = sg.mult;
+		bonuses = sg.bonus;
+		for (unsigned cm = sg.cust; cm != 0; cm &= cm - 1) {
+			const unsigned j = (unsigned)__builtin_ctz(cm);
 			const fast_cond *fc = &f->cond[j];
-			if (at < fc->start || at >= fc->end)
-				continue;
 			if (fc->tier_ok != NULL && !fc->tier_ok[tier])
 				continue;
 			if (fc->first && !(firsts != NULL && firsts[i]))
 				continue;
-			if (fc->weekdays) {
-				if (weekday == 0) {
-					local_day = ly_local_day(at, pl->offset);
-					weekday = ly_weekday(local_day);
-				}
-				if (!(fc->weekdays & (1u << (weekday - 1))))
-					continue;
-			}
 			if (fc->birthday) {
+				int bm = bmonth != NULL ? bmonth[who] : 0;
 				if (bm == 0)
 					continue;
-				if ((uint64_t)at - (uint64_t)mc.lo >= (uint64_t)mc.hi - (uint64_t)mc.lo)
-					month_of(&mc, at, f->offset_ms, pl->offset);
 				if (fc->birthday - 1 == 2) { /* the month */
-					if (bm != mc.month)
+					if (bm != sg.month)
 						continue;
-				} else if (!ly_birthday_in_period(fc->birthday - 1, fc->feb29, ly_local_day(at, pl->offset),
-				                                  mc.year, mc.month, bm, bday[who])) {
+				} else if (!ly_birthday_in_period(fc->birthday - 1, fc->feb29, sg.local_day, sg.year, sg.month, bm,
+				                                  bday[who])) {
 					continue;
 				}
 			}
@@ -1141,6 +1227,7 @@ static inline __attribute__((always_inline)) void fast_run(const fast *f, slow_c
 				bonuses |= 1u << j;
 		}
 		row = f->tab[mask] + tier * ntypes;
+	lines:
 		if (unchecked) {
 			for (uint32_t l = ls[i], end = ls[i + 1]; l < end; l++) {
 				uint32_t t = type[l];
@@ -1172,9 +1259,10 @@ static inline __attribute__((always_inline)) void fast_run(const fast *f, slow_c
 			if (eligible >= fc->min_spend && (!fc->need_cover || eligible > 0))
 				acc += (uint64_t)fc->bonus_d;
 		}
-		points[i] = fast_round((int64_t)acc, d, rounding);
-		if (status != NULL)
-			status[i] = LOYALTY_OK;
+		if (floor32 && acc <= UINT32_MAX)
+			points[i] = (uint32_t)acc / (uint32_t)d;
+		else
+			points[i] = round_div((int64_t)acc, d, rounding);
 	}
 }
 
@@ -1237,6 +1325,9 @@ LOYALTY_API int loyalty_calculator_score_columns(const loyalty_calculator *c, co
 	s->cu.external_ref = s->cu.name = s->cu.email = empty;
 	s->cu.tier = empty;
 	if (plan_mem != NULL && fast_build(&f, &pl, &bounds)) {
+		/* every status LOYALTY_OK (0), but those the general path sets */
+		if (status != NULL)
+			memset(status, 0, cols->npurchases * sizeof *status);
 		if (f.unchecked)
 			fast_run_unchecked(&f, s, points, status);
 		else
