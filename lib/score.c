@@ -920,6 +920,8 @@ typedef struct fast {
 	fast_cond cond[FAST_CONDS];
 	bool need_day, need_month, unchecked;
 	bool keyed; /* every customer condition is a tier, a first purchase or a birthday month */
+	/* keyed: per customer, tier block << 4 | birth month (NULL: every customer is cconst) */
+	uint8_t *cpack, cconst;
 	int64_t offset_ms;
 } fast;
 
@@ -1003,7 +1005,32 @@ static bool fast_build(fast *f, const plan *pl, const col_bounds *b)
 static void fast_free(fast *f)
 {
 	free(f->mem);
+	free(f->cpack);
 	f->mem = NULL;
+	f->cpack = NULL;
+}
+
+/* The keyed kernel reads one byte per customer: pack the customer columns,
+ * when they are not much larger than the batch (else the general loop). */
+static void fast_pack(fast *f, const loyalty_score_columns *k)
+{
+	const uint32_t *tier = k->customer_tier;
+	const uint8_t *month = k->birth_month;
+	const uint8_t none = (uint8_t)(k->ntiers << 4);
+
+	if (!f->keyed)
+		return;
+	f->cconst = none;
+	if (tier == NULL && month == NULL)
+		return;
+	if (k->ncustomers / 8 > k->npurchases + 8192 || (f->cpack = malloc(k->ncustomers ? k->ncustomers : 1)) == NULL) {
+		f->keyed = false;
+		return;
+	}
+	for (size_t i = 0; i < k->ncustomers; i++) {
+		uint32_t t = tier != NULL ? tier[i] : UINT32_MAX;
+		f->cpack[i] = (uint8_t)((t == UINT32_MAX ? none : (uint8_t)(t << 4)) | (month != NULL ? month[i] : 0));
+	}
 }
 
 /*
@@ -1154,6 +1181,43 @@ static int score_slow(slow_ctx *s, size_t i, loyalty_points *points)
 	return rc;
 }
 
+/* The general loop over the customer conditions of a segment: the weight row
+ * of purchase i and its bonus bits. */
+static const int64_t *customer_row(const fast *f, const segment *sg, const loyalty_score_columns *k, size_t i,
+                                   unsigned *bonus_bits)
+{
+	const uint32_t who = k->customer[i];
+	const uint32_t tr = k->customer_tier != NULL ? k->customer_tier[who] : UINT32_MAX;
+	const size_t tier = tr == UINT32_MAX ? k->ntiers : tr;
+	const int bm = k->birth_month != NULL ? k->birth_month[who] : 0;
+	const bool first = k->first_purchase != NULL && k->first_purchase[i] != 0;
+	unsigned mask = sg->mult, bonuses = sg->bonus;
+
+	for (unsigned cm = sg->cust; cm != 0; cm &= cm - 1) {
+		const unsigned j = (unsigned)__builtin_ctz(cm);
+		const fast_cond *fc = &f->cond[j];
+		if ((fc->tier_ok != NULL && !fc->tier_ok[tier]) || (fc->first && !first))
+			continue;
+		if (fc->birthday) {
+			if (bm == 0)
+				continue;
+			if (fc->birthday - 1 == 2) { /* the month */
+				if (bm != sg->month)
+					continue;
+			} else if (!ly_birthday_in_period(fc->birthday - 1, fc->feb29, sg->local_day, sg->year, sg->month, bm,
+			                                  k->birth_day[who])) {
+				continue;
+			}
+		}
+		if (fc->bit != 0)
+			mask |= fc->bit;
+		else
+			bonuses |= 1u << j;
+	}
+	*bonus_bits = bonuses;
+	return f->tab[mask] + tier * f->pl->ntypes;
+}
+
 /*
  * Every purchase of the batch through the kernel. @p unchecked: the batch's
  * bounds guarantee that no line total, spend or weighted sum overflows, so
@@ -1167,13 +1231,13 @@ static inline __attribute__((always_inline)) void fast_run(const fast *f, slow_c
 {
 	const loyalty_score_columns *k = s->k;
 	const plan *pl = f->pl;
-	const uint32_t *type = k->line_type, *ls = k->line_start, *ctier = k->customer_tier;
+	const uint32_t *type = k->line_type, *ls = k->line_start;
 	const int64_t *qty = k->quantity, *price = k->unit_price, *emask = f->emask;
-	const uint8_t *bmonth = k->birth_month, *bday = k->birth_day, *firsts = k->first_purchase;
-	const size_t ntypes = pl->ntypes, notier = k->ntiers;
+	const uint8_t *firsts = k->first_purchase;
 	const int64_t d = pl->d, max_spend = pl->max_spend;
 	const loyalty_rounding rounding = pl->rounding;
 	const bool keyed = f->keyed;
+	const uint8_t *cpack = f->cpack, cconst = f->cconst;
 	/* floor rounding of a sum and D that fit 32 bits: a 32-bit division, several times faster */
 	const bool floor32 = rounding == LOYALTY_ROUND_FLOOR && d <= UINT32_MAX;
 
@@ -1184,9 +1248,7 @@ static inline __attribute__((always_inline)) void fast_run(const fast *f, slow_c
 	for (size_t i = 0, n = k->npurchases; i < n; i++) {
 		const int64_t at = k->at[i];
 		const uint32_t who = k->customer[i];
-		const uint32_t tr = ctier != NULL ? ctier[who] : UINT32_MAX;
-		const size_t tier = tr == UINT32_MAX ? notier : tr;
-		unsigned mask, bonuses;
+		unsigned bonuses;
 		const int64_t *row;
 		uint64_t acc = 0;
 		int64_t eligible = 0;
@@ -1194,40 +1256,14 @@ static inline __attribute__((always_inline)) void fast_run(const fast *f, slow_c
 		if (!in_segment(&sg, at))
 			segment_at(f, &sg, at);
 		if (keyed) {
-			size_t key = tier * 4 + (size_t)(bmonth != NULL && bmonth[who] == sg.month) * 2 +
+			unsigned cb = cpack != NULL ? cpack[who] : cconst;
+			size_t key = (cb >> 4) * 4 + (size_t)((cb & 15) == (unsigned)sg.month) * 2 +
 			             (size_t)(firsts != NULL && firsts[i] != 0);
 			row = sg.krow[key];
 			bonuses = sg.kbonus[key];
-			goto lines;
+		} else {
+			row = customer_row(f, &sg, k, i, &bonuses);
 		}
-		mask = sg.mult;
-		bonuses = sg.bonus;
-		for (unsigned cm = sg.cust; cm != 0; cm &= cm - 1) {
-			const unsigned j = (unsigned)__builtin_ctz(cm);
-			const fast_cond *fc = &f->cond[j];
-			if (fc->tier_ok != NULL && !fc->tier_ok[tier])
-				continue;
-			if (fc->first && !(firsts != NULL && firsts[i]))
-				continue;
-			if (fc->birthday) {
-				int bm = bmonth != NULL ? bmonth[who] : 0;
-				if (bm == 0)
-					continue;
-				if (fc->birthday - 1 == 2) { /* the month */
-					if (bm != sg.month)
-						continue;
-				} else if (!ly_birthday_in_period(fc->birthday - 1, fc->feb29, sg.local_day, sg.year, sg.month, bm,
-				                                  bday[who])) {
-					continue;
-				}
-			}
-			if (fc->bit != 0)
-				mask |= fc->bit;
-			else
-				bonuses |= 1u << j;
-		}
-		row = f->tab[mask] + tier * ntypes;
-	lines:
 		if (unchecked) {
 			for (uint32_t l = ls[i], end = ls[i + 1]; l < end; l++) {
 				uint32_t t = type[l];
@@ -1325,6 +1361,7 @@ LOYALTY_API int loyalty_calculator_score_columns(const loyalty_calculator *c, co
 	s->cu.external_ref = s->cu.name = s->cu.email = empty;
 	s->cu.tier = empty;
 	if (plan_mem != NULL && fast_build(&f, &pl, &bounds)) {
+		fast_pack(&f, cols);
 		/* every status LOYALTY_OK (0), but those the general path sets */
 		if (status != NULL)
 			memset(status, 0, cols->npurchases * sizeof *status);
