@@ -1273,15 +1273,17 @@ static inline __attribute__((always_inline)) void fast_run(const fast *f, slow_c
 			}
 		} else {
 			int64_t spend = 0;
+			uint64_t elig = 0; /* wraps only when the spend overflows: then unused */
 			bool over = false;
 			for (uint32_t l = ls[i], end = ls[i + 1]; l < end; l++) {
 				uint32_t t = type[l];
 				int64_t lt;
 				over |= __builtin_mul_overflow(qty[l], price[l], &lt);
 				over |= __builtin_add_overflow(spend, lt, &spend);
-				eligible += lt & emask[t];
+				elig += (uint64_t)(lt & emask[t]);
 				acc += (uint64_t)lt * (uint64_t)row[t];
 			}
+			eligible = (int64_t)elig;
 			if (over || spend > max_spend) {
 				int rc = score_slow(s, i, &points[i]);
 				if (status != NULL)
