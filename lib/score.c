@@ -585,42 +585,151 @@ int ly_score_one(const loyalty_calculator *c, const loyalty_customer *customer, 
 
 /* ---- loyalty_calculator_score_columns ----------------------------------------------- */
 
+/*
+ * The checks of the columns scan every row without branches, four or
+ * sixteen rows at a time in 16-byte vectors; only when a scan finds a bad row does a second, plain loop look for the first one to
+ * name it. The scans also gather bit bounds on the line totals, which let
+ * the batch kernel below skip every per-line overflow check when no total
+ * can come near the plan's bound.
+ */
+typedef struct col_bounds {
+	uint64_t qty, price, nlines; /* OR of every quantity, unit price, and purchase's number of lines */
+} col_bounds;
+
+/* 16-byte vectors (GCC and Clang vector extensions): plain SSE2 / NEON code */
+typedef uint8_t v16u8 __attribute__((vector_size(16)));
+typedef uint32_t v4u32 __attribute__((vector_size(16)));
+typedef int32_t v4i32 __attribute__((vector_size(16)));
+typedef uint64_t v2u64 __attribute__((vector_size(16)));
+
+static inline v4u32 load_u32(const uint32_t *p)
+{
+	v4u32 v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static inline v2u64 load_u64(const void *p)
+{
+	v2u64 v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static inline v16u8 load_u8(const uint8_t *p)
+{
+	v16u8 v;
+	memcpy(&v, p, sizeof v);
+	return v;
+}
+
+static inline uint32_t any_u32(v4i32 v)
+{
+	return (uint32_t)(v[0] | v[1] | v[2] | v[3]);
+}
+
 static bool any_bad_tier(const uint32_t *tier, size_t n, size_t ntiers)
 {
-	unsigned bad = 0;
+	/* (t + 1) wraps UINT32_MAX (no tier) to 0 */
+	uint32_t nt = ntiers >= UINT32_MAX ? UINT32_MAX : (uint32_t)ntiers, bad = 0;
+	v4i32 vb = { 0, 0, 0, 0 };
+	size_t i = 0;
 
-	for (size_t i = 0; i < n; i++)
-		bad |= (tier[i] != UINT32_MAX) & (tier[i] >= ntiers);
-	return bad != 0;
+	for (; i + 4 <= n; i += 4)
+		vb |= (v4i32)((load_u32(tier + i) + 1u) > nt);
+	for (; i < n; i++)
+		bad |= (uint32_t)(tier[i] + 1u) > nt;
+	return (bad | any_u32(vb)) != 0;
+}
+
+static inline uint8_t bad_birthday(uint8_t m, uint8_t d)
+{
+	/* days in month m, 29 in February */
+	uint8_t lim = (uint8_t)(31 - 2 * (m == 2) - ((m == 4) | (m == 6) | (m == 9) | (m == 11)));
+	return (uint8_t)((m > 12) | ((m != 0) & ((uint8_t)(d - 1) >= lim)));
 }
 
 static bool any_bad_birthday(const uint8_t *month, const uint8_t *day, size_t n)
 {
-	/* days per month, 29 in February; 0 for month 0 (any day) and above 12 (none) */
-	static const uint8_t mdays[256] = { 255, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	unsigned bad = 0;
+	v16u8 vb = { 0 };
+	uint8_t bad = 0;
+	size_t i = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		unsigned m = month[i], d = day[i];
-		bad |= (m > 12) | ((m != 0) & ((d == 0) | (d > mdays[m])));
+	for (; i + 16 <= n; i += 16) {
+		v16u8 m = load_u8(month + i), d = load_u8(day + i);
+		/* a comparison is -1 where true: 31 - 2 (February) or 31 - 1 (30-day months) */
+		v16u8 lim = 31 + 2 * (v16u8)(m == 2) + (v16u8)((m == 4) | (m == 6) | (m == 9) | (m == 11));
+		vb |= (v16u8)(m > 12) | ((v16u8)(m != 0) & (v16u8)((v16u8)(d - 1) >= lim));
 	}
+	for (; i < n; i++)
+		bad |= bad_birthday(month[i], day[i]);
+	for (int j = 0; j < 16; j++)
+		bad |= vb[j];
 	return bad != 0;
 }
 
-static bool any_bad_line(const loyalty_score_columns *k, size_t nlines)
+/* Purchases: customer in range, line_start never decreasing; ORs the line counts into @p b. */
+static bool any_bad_purchase(const loyalty_score_columns *k, col_bounds *b)
 {
-	unsigned bad = 0;
+	const uint32_t *cu = k->customer, *ls = k->line_start;
+	uint32_t nc = k->ncustomers > UINT32_MAX ? UINT32_MAX : (uint32_t)k->ncustomers, bad = 0, lines = 0;
+	bool all = k->ncustomers > UINT32_MAX; /* every index is in range */
+	v4i32 vc = { 0, 0, 0, 0 }, vl = { 0, 0, 0, 0 };
+	v4u32 vn = { 0, 0, 0, 0 };
+	size_t n = k->npurchases, i = 0;
 
-	for (size_t l = 0; l < nlines; l++)
-		bad |= (k->line_type[l] >= k->ntypes) | (k->quantity[l] < 1) | (k->unit_price[l] < 0);
-	return bad != 0;
+	for (; i + 4 <= n; i += 4) {
+		v4u32 lo = load_u32(ls + i), hi = load_u32(ls + i + 1);
+		vc |= (v4i32)(load_u32(cu + i) >= nc);
+		vl |= (v4i32)(hi < lo);
+		vn |= hi - lo;
+	}
+	for (; i < n; i++) {
+		bad |= ((cu[i] >= nc) & !all) | (ls[i + 1] < ls[i]);
+		lines |= ls[i + 1] - ls[i];
+	}
+	b->nlines = lines | vn[0] | vn[1] | vn[2] | vn[3];
+	return (bad | (any_u32(vc) & !all) | any_u32(vl)) != 0;
+}
+
+/* Lines: type in range, quantity >= 1, unit price >= 0; ORs quantities and prices into @p b. */
+static bool any_bad_line(const loyalty_score_columns *k, size_t nlines, col_bounds *b)
+{
+	const uint32_t *type = k->line_type;
+	const uint64_t *qty = (const uint64_t *)k->quantity, *price = (const uint64_t *)k->unit_price;
+	uint32_t nt = k->ntypes > UINT32_MAX ? UINT32_MAX : (uint32_t)k->ntypes, bt = 0;
+	bool all = k->ntypes > UINT32_MAX;
+	/* q | (q - 1) has the sign bit set exactly when q <= 0 as an int64, and
+	 * the bit length of q otherwise */
+	uint64_t oq = 0, op = 0;
+	v4i32 vt = { 0, 0, 0, 0 };
+	v2u64 vq = { 0, 0 }, vp = { 0, 0 };
+	size_t l = 0;
+
+	for (; l + 4 <= nlines; l += 4) {
+		v2u64 q0 = load_u64(qty + l), q1 = load_u64(qty + l + 2);
+		vt |= (v4i32)(load_u32(type + l) >= nt);
+		vq |= q0 | (q0 - 1) | q1 | (q1 - 1);
+		vp |= load_u64(price + l) | load_u64(price + l + 2);
+	}
+	for (; l < nlines; l++) {
+		bt |= type[l] >= nt;
+		oq |= qty[l] | (qty[l] - 1);
+		op |= price[l];
+	}
+	oq |= vq[0] | vq[1];
+	op |= vp[0] | vp[1];
+	b->qty = oq;
+	b->price = op;
+	return ((bt | any_u32(vt)) != 0 && !all) || (oq >> 63) != 0 || (op >> 63) != 0;
 }
 
 /* Check every column; LOYALTY_OK or an error naming the column and index. */
-static int check_columns(const loyalty_calculator *c, const loyalty_score_columns *k, size_t *max_lines)
+static int check_columns(const loyalty_calculator *c, const loyalty_score_columns *k, col_bounds *bounds)
 {
-	size_t n = k->npurchases, nlines = 0, most = 0;
+	size_t n = k->npurchases, nlines = 0;
 
+	memset(bounds, 0, sizeof *bounds);
 	if (k->version != LOYALTY_SCORE_COLUMNS_VERSION)
 		return ly_error(LOYALTY_EINVAL, "%s: cols.version %u unknown (expected %d)", fn, k->version,
 		                LOYALTY_SCORE_COLUMNS_VERSION);
@@ -642,8 +751,6 @@ static int check_columns(const loyalty_calculator *c, const loyalty_score_column
 		if (!ly_is_ident(k->tier_names[t], LOYALTY_TIER_NAME_MAX))
 			return ly_error(LOYALTY_EINVAL, "%s: cols.tier_names[%zu] is not a tier name (1..%d bytes of [A-Za-z0-9_.-])",
 			                fn, t, LOYALTY_TIER_NAME_MAX);
-	/* Each column is first scanned without branches (the common case: all
-	 * good), then again to name the first bad index. */
 	if (k->customer_tier != NULL && any_bad_tier(k->customer_tier, k->ncustomers, k->ntiers))
 		for (size_t i = 0; i < k->ncustomers; i++)
 			if (k->customer_tier[i] != UINT32_MAX && k->customer_tier[i] >= k->ntiers)
@@ -663,10 +770,8 @@ static int check_columns(const loyalty_calculator *c, const loyalty_score_column
 				                m);
 		}
 	}
-	if (n == 0) {
-		*max_lines = 0;
+	if (n == 0)
 		return LOYALTY_OK;
-	}
 	if (k->at == NULL)
 		return ly_error(LOYALTY_EINVAL, "%s: cols.at is NULL (npurchases %zu)", fn, n);
 	if (k->customer == NULL)
@@ -676,16 +781,16 @@ static int check_columns(const loyalty_calculator *c, const loyalty_score_column
 	if (k->line_start[0] != 0)
 		return ly_error(LOYALTY_EINVAL, "%s: cols.line_start[0] = %lu, must be 0", fn,
 		                (unsigned long)k->line_start[0]);
-	for (size_t i = 0; i < n; i++) {
-		if (k->customer[i] >= k->ncustomers)
-			return ly_error(LOYALTY_EINVAL, "%s: cols.customer[%zu] = %lu is out of range (%zu customers)", fn, i,
-			                (unsigned long)k->customer[i], k->ncustomers);
-		if (k->line_start[i + 1] < k->line_start[i])
-			return ly_error(LOYALTY_EINVAL, "%s: cols.line_start[%zu] = %lu is below line_start[%zu] = %lu", fn,
-			                i + 1, (unsigned long)k->line_start[i + 1], i, (unsigned long)k->line_start[i]);
-		if (k->line_start[i + 1] - k->line_start[i] > most)
-			most = k->line_start[i + 1] - k->line_start[i];
-	}
+	if (any_bad_purchase(k, bounds))
+		for (size_t i = 0; i < n; i++) {
+			if (k->customer[i] >= k->ncustomers)
+				return ly_error(LOYALTY_EINVAL, "%s: cols.customer[%zu] = %lu is out of range (%zu customers)", fn,
+				                i, (unsigned long)k->customer[i], k->ncustomers);
+			if (k->line_start[i + 1] < k->line_start[i])
+				return ly_error(LOYALTY_EINVAL, "%s: cols.line_start[%zu] = %lu is below line_start[%zu] = %lu",
+				                fn, i + 1, (unsigned long)k->line_start[i + 1], i,
+				                (unsigned long)k->line_start[i]);
+		}
 	nlines = k->line_start[n];
 	if (nlines > 0) {
 		if (k->line_type == NULL)
@@ -695,7 +800,7 @@ static int check_columns(const loyalty_calculator *c, const loyalty_score_column
 		if (k->unit_price == NULL)
 			return ly_error(LOYALTY_EINVAL, "%s: cols.unit_price is NULL (%zu lines)", fn, nlines);
 	}
-	for (size_t l = any_bad_line(k, nlines) ? 0 : nlines; l < nlines; l++) {
+	for (size_t l = any_bad_line(k, nlines, bounds) ? 0 : nlines; l < nlines; l++) {
 		if (k->line_type[l] >= k->ntypes)
 			return ly_error(LOYALTY_EINVAL, "%s: cols.line_type[%zu] = %lu is out of range (%zu types)", fn, l,
 			                (unsigned long)k->line_type[l], k->ntypes);
@@ -706,7 +811,6 @@ static int check_columns(const loyalty_calculator *c, const loyalty_score_column
 			return ly_error(LOYALTY_EINVAL, "%s: cols.unit_price[%zu] = %lld must be >= 0", fn, l,
 			                (long long)k->unit_price[l]);
 	}
-	*max_lines = most;
 	return LOYALTY_OK;
 }
 
@@ -779,92 +883,509 @@ static int plan_columns(const loyalty_calculator *c, const loyalty_score_columns
 	return LOYALTY_OK;
 }
 
-LOYALTY_API int loyalty_calculator_score_columns(const loyalty_calculator *c, const loyalty_score_columns *cols,
-                                                 loyalty_points *points, int *status)
+/* ---- the batch kernel ---------------------------------------------------------------- */
+
+/*
+ * The plan specialised for a batch of columns, when it has only what a tight
+ * loop handles: every conditional multiplier applies by conditions known
+ * before the lines (no minimum spend), at most FAST_MULTS of them, and every
+ * bonus depends at most on the eligible spend (no covered types). Then the
+ * weights of a line are one table entry: tab[mask] holds, per (tier, type),
+ * the unconditional weights plus those of the conditional multipliers in
+ * mask, so a line is one multiply-add whatever applies. Conditions that can
+ * never hold for columns (a channel: columns have none) are dropped.
+ */
+#define FAST_MULTS 3
+#define FAST_CONDS 16
+#define KEYED_TIERS 16 /* tier blocks (the last: no tier) of a keyed kernel */
+
+typedef struct fast_cond {
+	const plan_cond *pc;
+	int64_t start, end;            /* start <= at < end (INT64_MIN / INT64_MAX when open) */
+	const unsigned char *tier_ok;  /* [ntiers + 1], NULL: any tier */
+	unsigned weekdays;             /* bit (weekday - 1), 0: any */
+	int birthday, feb29;           /* 0, or 1 + the period of ly_birthday_in_period() */
+	bool first;                    /* only a first purchase */
+	unsigned bit;                  /* MULTIPLIER: its bit in the table index; 0: a BONUS */
+	bool need_cover;               /* BONUS: eligible spend > 0 */
+	int64_t min_spend, bonus_d;    /* BONUS: eligible spend >= min_spend; bonus * D */
+} fast_cond;
+
+typedef struct fast {
+	const plan *pl;
+	int64_t *mem;
+	const int64_t *tab[1u << FAST_MULTS]; /* [rows] each */
+	int64_t *emask;                       /* [ntypes]: -1 eligible, 0 excluded */
+	size_t ncond;
+	fast_cond cond[FAST_CONDS];
+	bool need_day, need_month, unchecked;
+	bool keyed; /* every customer condition is a tier, a first purchase or a birthday month */
+	/* keyed: per customer, tier block << 4 | birth month (NULL: every customer is cconst) */
+	uint8_t *cpack, cconst;
+	int64_t offset_ms;
+} fast;
+
+/* false: the plan is not for the kernel (or no memory: the plan path then serves). */
+static bool fast_build(fast *f, const plan *pl, const col_bounds *b)
 {
-	char first_msg[512];
-	size_t max_lines = 0, first_bad = 0;
-	int first_rc = LOYALTY_OK, rc;
+	size_t rows = pl->ntypes * pl->ntiers, nmult = 0;
+	unsigned bits;
+
+	memset(f, 0, sizeof *f);
+	f->pl = pl;
+	f->offset_ms = (int64_t)pl->offset * LOYALTY_MS_PER_MINUTE;
+	if (pl->nbits > 0)
+		return false;
+	for (size_t j = 0; j < pl->ncond; j++) {
+		const plan_cond *pc = &pl->conds[j];
+		const ly_plan_op *op = pc->op;
+		fast_cond *fc;
+
+		if ((pc->checks & CHECK_CHANNEL) && !ly_strset_has(op->channels, ""))
+			continue; /* a purchase without channel never qualifies */
+		if (f->ncond == FAST_CONDS)
+			return false;
+		fc = &f->cond[f->ncond++];
+		fc->pc = pc;
+		fc->start = op->has_start ? op->start : INT64_MIN;
+		fc->end = op->has_end ? op->end : INT64_MAX;
+		fc->tier_ok = (pc->checks & CHECK_TIER) ? pc->tier_ok : NULL;
+		fc->weekdays = op->weekdays;
+		fc->birthday = op->birthday;
+		fc->feb29 = op->feb29;
+		fc->first = op->first_purchase;
+		if (op->role == LOYALTY_ROLE_MULTIPLIER) {
+			if (op->min_spend > 0 || nmult == FAST_MULTS)
+				return false;
+			fc->bit = 1u << nmult++;
+		} else {
+			fc->need_cover = op->need_cover;
+			fc->min_spend = op->min_spend;
+			fc->bonus_d = pc->bonus_d;
+		}
+		if (op->weekdays || (op->birthday && op->birthday - 1 != 2))
+			f->need_day = true;
+		if (op->birthday)
+			f->need_month = true;
+	}
+	f->keyed = pl->ntiers <= KEYED_TIERS;
+	for (size_t j = 0; j < f->ncond; j++)
+		if (f->cond[j].birthday != 0 && f->cond[j].birthday - 1 != 2)
+			f->keyed = false;
+	bits = 1u << nmult;
+	f->mem = malloc(((bits - 1) * rows + pl->ntypes) * sizeof *f->mem);
+	if (f->mem == NULL)
+		return false;
+	f->emask = f->mem + (bits - 1) * rows;
+	for (size_t t = 0; t < pl->ntypes; t++)
+		f->emask[t] = pl->eligible[t] ? -1 : 0;
+	f->tab[0] = pl->s;
+	for (unsigned m = 1; m < bits; m++) {
+		int64_t *tab = f->mem + (m - 1) * rows;
+		for (size_t r = 0; r < rows; r++) {
+			/* |s| + the sum of every |coef| is at most bmax (plan_row): no overflow */
+			int64_t v = pl->s[r];
+			for (size_t j = 0; j < f->ncond; j++)
+				if (m & f->cond[j].bit)
+					v += f->cond[j].pc->coef[r];
+			tab[r] = v;
+		}
+		f->tab[m] = tab;
+	}
+	/* line totals below 2^(bq + bp), a purchase's spend below 2^(bq + bp + bn): when
+	 * that is within max_spend, no total overflows and no purchase leaves the plan */
+	{
+		int bq = 64 - (b->qty ? __builtin_clzll(b->qty) : 64), bp = 64 - (b->price ? __builtin_clzll(b->price) : 64);
+		int bn = 64 - (b->nlines ? __builtin_clzll(b->nlines) : 64);
+		f->unchecked = bq + bp + bn <= 62 && ((INT64_C(1) << (bq + bp + bn)) - 1) <= pl->max_spend;
+	}
+	return true;
+}
+
+static void fast_free(fast *f)
+{
+	free(f->mem);
+	free(f->cpack);
+	f->mem = NULL;
+	f->cpack = NULL;
+}
+
+/* The keyed kernel reads one byte per customer: pack the customer columns,
+ * when they are not much larger than the batch (else the general loop). */
+static void fast_pack(fast *f, const loyalty_score_columns *k)
+{
+	const uint32_t *tier = k->customer_tier;
+	const uint8_t *month = k->birth_month;
+	const uint8_t none = (uint8_t)(k->ntiers << 4);
+
+	if (!f->keyed)
+		return;
+	f->cconst = none;
+	if (tier == NULL && month == NULL)
+		return;
+	if (k->ncustomers / 8 > k->npurchases + 8192 || (f->cpack = malloc(k->ncustomers ? k->ncustomers : 1)) == NULL) {
+		f->keyed = false;
+		return;
+	}
+	for (size_t i = 0; i < k->ncustomers; i++) {
+		uint32_t t = tier != NULL ? tier[i] : UINT32_MAX;
+		f->cpack[i] = (uint8_t)((t == UINT32_MAX ? none : (uint8_t)(t << 4)) | (month != NULL ? month[i] : 0));
+	}
+}
+
+/*
+ * What holds for a stretch of time [lo, hi) (UTC ms) in which no condition
+ * that depends on the time alone changes: the purchase's local day (when a
+ * condition needs it; else only its month) and the conditions that pass on
+ * time alone, split into those that apply to everybody (mult: table bits,
+ * bonus: condition bits) and those that still depend on the customer (cust).
+ * Purchases often come in time order: one refresh serves many of them.
+ */
+typedef struct segment {
+	int64_t lo, hi;
+	unsigned mult, bonus, cust;
+	int64_t local_day, year;
+	int month;
+	/* when the kernel is keyed, by customer key tier * 4 + (birth month ==
+	 * month) * 2 + first purchase: the row of weights and the bonus bits */
+	const int64_t *krow[KEYED_TIERS * 4];
+	uint32_t kbonus[KEYED_TIERS * 4];
+} segment;
+
+static inline bool in_segment(const segment *sg, int64_t at)
+{
+	return (uint64_t)at - (uint64_t)sg->lo < (uint64_t)sg->hi - (uint64_t)sg->lo;
+}
+
+static void segment_at(const fast *f, segment *sg, int64_t at)
+{
+	int offset = f->pl->offset, day, weekday;
+	int64_t lo = INT64_MIN, hi = INT64_MAX;
+
+	sg->local_day = ly_local_day(at, offset);
+	ly_civil_from_days(sg->local_day, &sg->year, &sg->month, &day);
+	weekday = ly_weekday(sg->local_day);
+	/* calendar bounds only far from the int64 limits (about +-36 million years) */
+	if ((f->need_day || f->need_month) && !(at > -(INT64_C(1) << 60) && at < (INT64_C(1) << 60))) {
+		lo = hi = 0; /* an empty stretch: every purchase refreshes */
+	} else if (f->need_day) {
+		lo = sg->local_day * LOYALTY_MS_PER_DAY - f->offset_ms;
+		hi = lo + LOYALTY_MS_PER_DAY;
+	} else if (f->need_month) {
+		int64_t first = sg->local_day - (day - 1);
+		lo = first * LOYALTY_MS_PER_DAY - f->offset_ms;
+		hi = (first + ly_days_in_month(sg->year, sg->month)) * LOYALTY_MS_PER_DAY - f->offset_ms;
+	}
+	sg->mult = sg->bonus = sg->cust = 0;
+	for (size_t j = 0; j < f->ncond; j++) {
+		const fast_cond *fc = &f->cond[j];
+		if (at < fc->start) {
+			hi = fc->start < hi ? fc->start : hi;
+			continue;
+		}
+		if (at >= fc->end) {
+			lo = fc->end > lo ? fc->end : lo;
+			continue;
+		}
+		lo = fc->start > lo ? fc->start : lo;
+		hi = fc->end < hi ? fc->end : hi;
+		if (fc->weekdays && !(fc->weekdays & (1u << (weekday - 1))))
+			continue;
+		if (fc->tier_ok != NULL || fc->first || fc->birthday)
+			sg->cust |= 1u << j;
+		else if (fc->bit != 0)
+			sg->mult |= fc->bit;
+		else
+			sg->bonus |= 1u << j;
+	}
+	if (lo > hi)
+		lo = hi;
+	sg->lo = lo;
+	sg->hi = hi;
+	if (!f->keyed)
+		return;
+	for (size_t key = 0; key < (f->pl->ntiers) * 4; key++) {
+		unsigned mask = sg->mult, bonus = sg->bonus;
+		for (unsigned cm = sg->cust; cm != 0; cm &= cm - 1) {
+			const unsigned j = (unsigned)__builtin_ctz(cm);
+			const fast_cond *fc = &f->cond[j];
+			if ((fc->tier_ok != NULL && !fc->tier_ok[key / 4]) || (fc->first && !(key & 1)) ||
+			    (fc->birthday && !(key & 2)))
+				continue;
+			if (fc->bit != 0)
+				mask |= fc->bit;
+			else
+				bonus |= 1u << j;
+		}
+		sg->krow[key] = f->tab[mask] + key / 4 * f->pl->ntypes;
+		sg->kbonus[key] = bonus;
+	}
+}
+
+/* The batch's state for the general path: purchases the kernel cannot vouch for. */
+typedef struct slow_ctx {
+	const loyalty_calculator *c;
+	const loyalty_score_columns *k;
+	const plan *pl;             /* NULL: no plan */
+	plan_cache cache;
 	loyalty_purchase p;
 	loyalty_customer cu;
 	ly_item one;
-	plan pl, *use = &pl;
-	plan_cache cache = { INT64_MIN, 0, 0 };
+	int first_rc;
+	size_t first_bad;
+	char first_msg[512];
+} slow_ctx;
+
+/* Score purchase i through the plan, else through the pipeline; its status. */
+static int score_slow(slow_ctx *s, size_t i, loyalty_points *points)
+{
+	const loyalty_score_columns *k = s->k;
+	uint32_t from = k->line_start[i], n = k->line_start[i + 1] - from;
+	int first = k->first_purchase != NULL && k->first_purchase[i];
+	loyalty_points pts = 0;
+	int rc;
+
+	if (s->pl != NULL) {
+		uint32_t who = k->customer[i];
+		plan_customer pc = { k->ntiers, 0, 0 };
+		if (k->customer_tier != NULL && k->customer_tier[who] != UINT32_MAX)
+			pc.tier = k->customer_tier[who];
+		if (k->birth_month != NULL) {
+			pc.bmonth = k->birth_month[who];
+			pc.bday = k->birth_day[who];
+		}
+		if (plan_score(s->pl, &s->cache, k->line_type + from, k->quantity + from, k->unit_price + from, n, &pc,
+		               k->at[i], first, "", &pts) == LOYALTY_OK) {
+			*points = pts;
+			return LOYALTY_OK;
+		}
+	}
+	rc = view_purchase(k, i, &s->p, &s->cu);
+	if (rc == LOYALTY_OK)
+		rc = ly_calc_run(s->c, &s->cu, &s->p, first, NULL, &pts, fn);
+	if (rc == LOYALTY_OK) {
+		*points = pts;
+		return LOYALTY_OK;
+	}
+	if (s->first_rc == LOYALTY_OK) {
+		const char *m = loyalty_last_error();
+		size_t skip = strlen(fn);
+		s->first_rc = rc;
+		s->first_bad = i;
+		/* "fn: why" becomes "fn: purchase i: why" below */
+		if (strncmp(m, fn, skip) == 0 && strncmp(m + skip, ": ", 2) == 0)
+			m += skip + 2;
+		snprintf(s->first_msg, sizeof s->first_msg, "%s", m);
+	}
+	*points = 0;
+	return rc;
+}
+
+/* The general loop over the customer conditions of a segment: the weight row
+ * of purchase i and its bonus bits. */
+static const int64_t *customer_row(const fast *f, const segment *sg, const loyalty_score_columns *k, size_t i,
+                                   unsigned *bonus_bits)
+{
+	const uint32_t who = k->customer[i];
+	const uint32_t tr = k->customer_tier != NULL ? k->customer_tier[who] : UINT32_MAX;
+	const size_t tier = tr == UINT32_MAX ? k->ntiers : tr;
+	const int bm = k->birth_month != NULL ? k->birth_month[who] : 0;
+	const bool first = k->first_purchase != NULL && k->first_purchase[i] != 0;
+	unsigned mask = sg->mult, bonuses = sg->bonus;
+
+	for (unsigned cm = sg->cust; cm != 0; cm &= cm - 1) {
+		const unsigned j = (unsigned)__builtin_ctz(cm);
+		const fast_cond *fc = &f->cond[j];
+		if ((fc->tier_ok != NULL && !fc->tier_ok[tier]) || (fc->first && !first))
+			continue;
+		if (fc->birthday) {
+			if (bm == 0)
+				continue;
+			if (fc->birthday - 1 == 2) { /* the month */
+				if (bm != sg->month)
+					continue;
+			} else if (!ly_birthday_in_period(fc->birthday - 1, fc->feb29, sg->local_day, sg->year, sg->month, bm,
+			                                  k->birth_day[who])) {
+				continue;
+			}
+		}
+		if (fc->bit != 0)
+			mask |= fc->bit;
+		else
+			bonuses |= 1u << j;
+	}
+	*bonus_bits = bonuses;
+	return f->tab[mask] + tier * f->pl->ntypes;
+}
+
+/*
+ * Every purchase of the batch through the kernel. @p unchecked: the batch's
+ * bounds guarantee that no line total, spend or weighted sum overflows, so
+ * the line loop is three loads and two multiply-adds; otherwise each
+ * purchase is checked, and one that could overflow goes to score_slow. The
+ * weighted sum runs in uint64 (wrapping is defined); within the bound it is
+ * the exact value.
+ */
+static inline __attribute__((always_inline)) void fast_run(const fast *f, slow_ctx *s, loyalty_points *points,
+                                                           int *status, bool unchecked)
+{
+	const loyalty_score_columns *k = s->k;
+	const plan *pl = f->pl;
+	const uint32_t *type = k->line_type, *ls = k->line_start;
+	const int64_t *qty = k->quantity, *price = k->unit_price, *emask = f->emask;
+	const uint8_t *firsts = k->first_purchase;
+	const int64_t d = pl->d, max_spend = pl->max_spend;
+	const loyalty_rounding rounding = pl->rounding;
+	const bool keyed = f->keyed;
+	const uint8_t *cpack = f->cpack, cconst = f->cconst;
+	/* floor rounding of a sum and D that fit 32 bits: a 32-bit division, several times faster */
+	const bool floor32 = rounding == LOYALTY_ROUND_FLOOR && d <= UINT32_MAX;
+
+	segment sg;
+
+	sg.lo = sg.hi = 0; /* empty: the first purchase fills it */
+
+	for (size_t i = 0, n = k->npurchases; i < n; i++) {
+		const int64_t at = k->at[i];
+		const uint32_t who = k->customer[i];
+		unsigned bonuses;
+		const int64_t *row;
+		uint64_t acc = 0;
+		int64_t eligible = 0;
+
+		if (!in_segment(&sg, at))
+			segment_at(f, &sg, at);
+		if (keyed) {
+			unsigned cb = cpack != NULL ? cpack[who] : cconst;
+			size_t key = (cb >> 4) * 4 + (size_t)((cb & 15) == (unsigned)sg.month) * 2 +
+			             (size_t)(firsts != NULL && firsts[i] != 0);
+			row = sg.krow[key];
+			bonuses = sg.kbonus[key];
+		} else {
+			row = customer_row(f, &sg, k, i, &bonuses);
+		}
+		if (unchecked) {
+			for (uint32_t l = ls[i], end = ls[i + 1]; l < end; l++) {
+				uint32_t t = type[l];
+				int64_t lt = qty[l] * price[l];
+				eligible += lt & emask[t];
+				acc += (uint64_t)lt * (uint64_t)row[t];
+			}
+		} else {
+			int64_t spend = 0;
+			uint64_t elig = 0; /* wraps only when the spend overflows: then unused */
+			bool over = false;
+			for (uint32_t l = ls[i], end = ls[i + 1]; l < end; l++) {
+				uint32_t t = type[l];
+				int64_t lt;
+				over |= __builtin_mul_overflow(qty[l], price[l], &lt);
+				over |= __builtin_add_overflow(spend, lt, &spend);
+				elig += (uint64_t)(lt & emask[t]);
+				acc += (uint64_t)lt * (uint64_t)row[t];
+			}
+			eligible = (int64_t)elig;
+			if (over || spend > max_spend) {
+				int rc = score_slow(s, i, &points[i]);
+				if (status != NULL)
+					status[i] = rc;
+				continue;
+			}
+		}
+		while (bonuses != 0) {
+			const fast_cond *fc = &f->cond[__builtin_ctz(bonuses)];
+			bonuses &= bonuses - 1;
+			if (eligible >= fc->min_spend && (!fc->need_cover || eligible > 0))
+				acc += (uint64_t)fc->bonus_d;
+		}
+		if (floor32 && acc <= UINT32_MAX)
+			points[i] = (uint32_t)acc / (uint32_t)d;
+		else
+			points[i] = round_div((int64_t)acc, d, rounding);
+	}
+}
+
+static __attribute__((noinline)) void fast_run_unchecked(const fast *f, slow_ctx *s, loyalty_points *points,
+                                                         int *status)
+{
+	fast_run(f, s, points, status, true);
+}
+
+static __attribute__((noinline)) void fast_run_checked(const fast *f, slow_ctx *s, loyalty_points *points,
+                                                       int *status)
+{
+	fast_run(f, s, points, status, false);
+}
+
+LOYALTY_API int loyalty_calculator_score_columns(const loyalty_calculator *c, const loyalty_score_columns *cols,
+                                                 loyalty_points *points, int *status)
+{
+	col_bounds bounds;
+	int rc;
+	plan pl;
+	fast f;
+	slow_ctx *s;
 	void *plan_mem = NULL;
 	const char **tier_names = NULL;
 
 	LY_CHECK_NULL(c, fn);
 	LY_CHECK_NULL(cols, fn);
 	LY_CHECK_NULL(points, fn);
-	rc = check_columns(c, cols, &max_lines);
+	rc = check_columns(c, cols, &bounds);
 	if (rc != LOYALTY_OK)
 		return rc;
 	rc = plan_columns(c, cols, &pl, &plan_mem, &tier_names);
 	if (rc != LOYALTY_OK)
 		return rc;
-	memset(&p, 0, sizeof p);
-	memset(&cu, 0, sizeof cu);
-	p.key = empty;
-	p.channel = empty;
-	memcpy(p.currency, ly_calc_options(c)->currency, sizeof p.currency);
-	p.items = &one;
-	if (plan_mem == NULL)
-		use = NULL;
-	if (max_lines > 1) {
-		p.items = malloc(max_lines * sizeof *p.items);
-		if (p.items == NULL) {
+	s = calloc(1, sizeof *s);
+	if (s == NULL) {
+		free(plan_mem);
+		free(tier_names);
+		return ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
+	}
+	s->c = c;
+	s->k = cols;
+	s->pl = plan_mem != NULL ? &pl : NULL;
+	s->cache.civil_day = INT64_MIN;
+	s->p.key = empty;
+	s->p.channel = empty;
+	memcpy(s->p.currency, ly_calc_options(c)->currency, sizeof s->p.currency);
+	s->p.items = &s->one;
+	if (bounds.nlines > 1) {
+		/* room for the longest purchase (the OR of the line counts is at least the largest) */
+		s->p.items = malloc(bounds.nlines * sizeof *s->p.items);
+		if (s->p.items == NULL) {
+			free(s);
 			free(plan_mem);
 			free(tier_names);
 			return ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
 		}
 	}
-	cu.external_ref = cu.name = cu.email = empty;
-	for (size_t i = 0; i < cols->npurchases; i++) {
-		loyalty_points pts = 0;
-		int first = cols->first_purchase != NULL && cols->first_purchase[i];
-
-		if (use != NULL) {
-			uint32_t who = cols->customer[i], from = cols->line_start[i];
-			plan_customer pc = { cols->ntiers, 0, 0 };
-			if (cols->customer_tier != NULL && cols->customer_tier[who] != UINT32_MAX)
-				pc.tier = cols->customer_tier[who];
-			if (cols->birth_month != NULL) {
-				pc.bmonth = cols->birth_month[who];
-				pc.bday = cols->birth_day[who];
-			}
-			if (plan_score(use, &cache, cols->line_type + from, cols->quantity + from, cols->unit_price + from,
-			               cols->line_start[i + 1] - from, &pc, cols->at[i], first, "", &pts) == LOYALTY_OK) {
-				points[i] = pts;
-				if (status != NULL)
-					status[i] = LOYALTY_OK;
-				continue;
-			}
-		}
-		rc = view_purchase(cols, i, &p, &cu);
-		if (rc == LOYALTY_OK)
-			rc = ly_calc_run(c, &cu, &p, first, NULL, &pts, fn);
-		if (rc != LOYALTY_OK) {
-			pts = 0;
-			if (first_rc == LOYALTY_OK) {
-				first_rc = rc;
-				first_bad = i;
-				const char *m = loyalty_last_error();
-				size_t skip = strlen(fn);
-				/* "fn: why" becomes "fn: purchase i: why" below */
-				if (strncmp(m, fn, skip) == 0 && strncmp(m + skip, ": ", 2) == 0)
-					m += skip + 2;
-				snprintf(first_msg, sizeof first_msg, "%s", m);
-			}
-		}
-		points[i] = pts;
+	s->cu.external_ref = s->cu.name = s->cu.email = empty;
+	s->cu.tier = empty;
+	if (plan_mem != NULL && fast_build(&f, &pl, &bounds)) {
+		fast_pack(&f, cols);
+		/* every status LOYALTY_OK (0), but those the general path sets */
 		if (status != NULL)
-			status[i] = rc;
+			memset(status, 0, cols->npurchases * sizeof *status);
+		if (f.unchecked)
+			fast_run_unchecked(&f, s, points, status);
+		else
+			fast_run_checked(&f, s, points, status);
+		fast_free(&f);
+	} else {
+		for (size_t i = 0; i < cols->npurchases; i++) {
+			int st = score_slow(s, i, &points[i]);
+			if (status != NULL)
+				status[i] = st;
+		}
 	}
-	if (p.items != &one)
-		free(p.items);
+	if (s->p.items != &s->one)
+		free(s->p.items);
 	free(plan_mem);
 	free(tier_names);
-	if (first_rc != LOYALTY_OK)
-		return ly_error(first_rc, "%s: purchase %zu: %s", fn, first_bad, first_msg);
-	return LOYALTY_OK;
+	rc = s->first_rc;
+	if (rc != LOYALTY_OK)
+		rc = ly_error(rc, "%s: purchase %zu: %s", fn, s->first_bad, s->first_msg);
+	free(s);
+	return rc;
 }

@@ -189,6 +189,12 @@ static loyalty_receipt *loyalty_swig_record_purchase(loyalty_program *p, const l
 	LOYALTY_SWIG_BUSY_END
 	return loyalty_swig_new(r, rc);
 }
+
+#if defined(SWIGPYTHON)
+/* Program.record (defined at the end of this file, Python only) */
+static int64_t loyalty_py_record(loyalty_program *p, const char *key, const loyalty_id *customer, int64_t at,
+                                 PyObject *lines);
+#endif
 %}
 
 /* ---- value classes ---------------------------------------------------------------- */
@@ -534,3 +540,105 @@ typedef struct loyalty_swig_ProgramOptions loyalty_program_options;
 	}
 }
 %loyalty_fallible_end
+
+#if defined(SWIGPYTHON)
+%{
+/* ---- Program.record: one purchase from plain values, credited points back ------------ */
+
+/* Record the purchase @p key of @p customer at @p at with @p lines, a sequence
+ * of (product_type, quantity, unit_price) tuples (the SKU is the product
+ * type), in the calculator's currency: the purchase is built here, in one
+ * crossing, and recorded by loyalty_program_record_batch with n = 1 and no
+ * receipt (the fast path). Returns the points credited (0 on failure, with
+ * the status set for the wrapper to raise, the purchase's own message kept). */
+static int64_t loyalty_py_record(loyalty_program *p, const char *key, const loyalty_id *customer, int64_t at,
+                                 PyObject *lines)
+{
+	loyalty_calculator_options o;
+	loyalty_record_result res;
+	loyalty_purchase *pu = NULL;
+	const loyalty_purchase *one[1];
+	PyObject *seq;
+	Py_ssize_t n;
+	int rc;
+
+	memset(&res, 0, sizeof res);
+	if (loyalty_calculator_options_get(loyalty_program_calculator(p), &o) != LOYALTY_OK) {
+		loyalty_swig_status(LOYALTY_EINVAL);
+		return 0;
+	}
+	seq = PySequence_Fast(lines, "record: lines must be a sequence of (product_type, quantity, unit_price) tuples");
+	if (seq == NULL)
+		return 0;
+	rc = loyalty_purchase_new(&pu, key, customer, at, o.currency);
+	n = PySequence_Fast_GET_SIZE(seq);
+	for (Py_ssize_t i = 0; rc == LOYALTY_OK && i < n; i++) {
+		PyObject *line = PySequence_Fast_GET_ITEM(seq, i), *t, *q, *u;
+		const char *type;
+		Py_ssize_t len = 0;
+		long long qty, price;
+		if (!PyTuple_Check(line) || PyTuple_GET_SIZE(line) != 3) {
+			PyErr_Format(PyExc_TypeError, "record: lines[%zd] must be a (product_type, quantity, unit_price) tuple, "
+			             "not %.100s", i, Py_TYPE(line)->tp_name);
+			goto fail;
+		}
+		t = PyTuple_GET_ITEM(line, 0);
+		q = PyTuple_GET_ITEM(line, 1);
+		u = PyTuple_GET_ITEM(line, 2);
+		if (!PyUnicode_Check(t) || !PyLong_Check(q) || !PyLong_Check(u) || PyBool_Check(q) || PyBool_Check(u)) {
+			PyErr_Format(PyExc_TypeError, "record: lines[%zd] must hold a str and two ints", i);
+			goto fail;
+		}
+		type = PyUnicode_AsUTF8AndSize(t, &len);
+		if (type == NULL)
+			goto fail;
+		if (strlen(type) != (size_t)len) {
+			PyErr_Format(PyExc_ValueError, "record: lines[%zd]: the product type contains a NUL character", i);
+			goto fail;
+		}
+		qty = PyLong_AsLongLong(q);
+		price = PyLong_AsLongLong(u);
+		if ((qty == -1 || price == -1) && PyErr_Occurred()) {
+			PyErr_Clear();
+			rc = loyalty_error_set(LOYALTY_ERANGE, "record: a quantity or unit price does not fit int64");
+			break;
+		}
+		rc = loyalty_purchase_add_item(pu, type, type, qty, price);
+	}
+	Py_DECREF(seq);
+	seq = NULL;
+	if (rc == LOYALTY_OK) {
+		one[0] = pu;
+		LOYALTY_SWIG_PROGRAM_BEGIN(p)
+		rc = loyalty_program_record_batch(p, one, 1, &res, NULL);
+		if (rc != LOYALTY_OK)
+			loyalty_error_set(res.status, res.message[0] != '\0' ? res.message : loyalty_strerror(res.status));
+		LOYALTY_SWIG_PROGRAM_END
+		if (loyalty_swig_rc < 0) { /* re-entered from a custom strategy: nothing ran */
+			loyalty_purchase_free(pu);
+			return 0;
+		}
+		rc = res.status;
+	}
+	loyalty_purchase_free(pu);
+	loyalty_swig_status(rc);
+	return rc == LOYALTY_OK ? res.credited : 0;
+fail:
+	Py_XDECREF(seq);
+	loyalty_purchase_free(pu);
+	return 0;
+}
+%}
+
+%loyalty_fallible_begin
+%extend loyalty_swig_Program {
+	/* Record one purchase given as plain values; the points credited (loyalty_py_record). */
+	PyObject *record(const char *key, const loyalty_id *customer, int64_t at, PyObject *lines) {
+		int64_t credited = loyalty_py_record($self, key, customer, at, lines);
+		if (PyErr_Occurred() || loyalty_swig_rc < 0)
+			return NULL; /* raised by the wrapper (the status) or already */
+		return PyLong_FromLongLong(credited);
+	}
+}
+%loyalty_fallible_end
+#endif

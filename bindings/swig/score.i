@@ -304,3 +304,66 @@ done:
 }
 %loyalty_fallible_end
 #endif
+
+#if defined(SWIGPYTHON)
+%{
+/* Fill @p out (a writable buffer of 1-, 4- or 8-byte native integers, one
+ * item per value, as from array('B'/'I'/'q')) from @p values, a list or tuple
+ * of exact ints, in one C loop: the list path of score_columns without
+ * array.array's per-item conversion. True when every value was an exact int
+ * within the item type's range; False otherwise (nothing raised: the Python
+ * layer then finds the value at fault and says which). */
+static PyObject *loyalty_py_fill_column(PyObject *values, PyObject *out)
+{
+	Py_buffer v;
+	PyObject **items;
+	Py_ssize_t n;
+	int ok = 1;
+	char code;
+
+	if (!PyList_CheckExact(values) && !PyTuple_CheckExact(values))
+		Py_RETURN_FALSE;
+	if (PyObject_GetBuffer(out, &v, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | PyBUF_WRITABLE) != 0) {
+		PyErr_Clear();
+		Py_RETURN_FALSE;
+	}
+	n = PySequence_Fast_GET_SIZE(values);
+	items = PySequence_Fast_ITEMS(values);
+	code = v.format != NULL && v.format[0] != '\0' && v.format[1] == '\0' ? v.format[0] : '?';
+	if (v.ndim != 1 || v.len != n * v.itemsize || !(v.itemsize == 8 ? code == 'q' || code == 'l' :
+	                                                v.itemsize == 4 ? code == 'I' || code == 'L' :
+	                                                v.itemsize == 1 && code == 'B')) {
+		PyBuffer_Release(&v);
+		Py_RETURN_FALSE;
+	}
+	for (Py_ssize_t i = 0; ok && i < n; i++) {
+		PyObject *o = items[i];
+		int overflow = 0;
+		long long x;
+		if (!PyLong_CheckExact(o)) {
+			ok = 0;
+			break;
+		}
+		x = PyLong_AsLongLongAndOverflow(o, &overflow);
+		if (overflow != 0) {
+			ok = 0;
+		} else if (v.itemsize == 8) {
+			((int64_t *)v.buf)[i] = x;
+		} else if (v.itemsize == 4) {
+			ok = x >= 0 && x <= UINT32_MAX;
+			((uint32_t *)v.buf)[i] = (uint32_t)x;
+		} else {
+			ok = x >= 0 && x <= UINT8_MAX;
+			((uint8_t *)v.buf)[i] = (uint8_t)x;
+		}
+	}
+	PyBuffer_Release(&v);
+	if (PyErr_Occurred())
+		PyErr_Clear();
+	if (ok)
+		Py_RETURN_TRUE;
+	Py_RETURN_FALSE;
+}
+%}
+PyObject *loyalty_py_fill_column(PyObject *values, PyObject *out);
+#endif

@@ -498,6 +498,10 @@ static int64_t rprice(torture_rng *r, int64_t qty)
 	}
 }
 
+/* tier names for the programs that pass more tiers than the keyed kernel takes */
+static const char *const many_tiers[] = { "silver", "gold", "bronze", "t3", "t4", "t5", "t6", "t7", "t8",
+	                                      "t9", "t10", "t11", "t12", "t13", "t14", "t15", "t16", "t17" };
+
 static void test_random_agreement(void **state)
 {
 	torture_rng r = { 20261128 };
@@ -519,6 +523,9 @@ static void test_random_agreement(void **state)
 		loyalty_score_columns k = LOYALTY_SCORE_COLUMNS_INIT;
 		int nstrat = (int)torture_range(&r, 1, 7);
 		bool custom = torture_range(&r, 0, 4) == 0;
+		/* a third of the programs: small prices only (score_columns then skips
+		 * every overflow check), a tenth: times anywhere in int64 */
+		bool small = prog % 3 == 0, anywhen = prog % 10 == 7;
 		uint32_t nl = 0;
 
 		memcpy(o.currency, "EUR", 4);
@@ -573,13 +580,15 @@ static void test_random_agreement(void **state)
 			default:
 				when[i] = INT64_C(1767225600000) + torture_range(&r, 0, 365 * LOYALTY_MS_PER_DAY);
 			}
+			if (anywhen && torture_range(&r, 0, 1))
+				when[i] = (int64_t)torture_rand(&r);
 			first[i] = (uint8_t)torture_range(&r, 0, 1);
 			ctx.first_purchase = first[i];
 			p = torture_purchase(cu[whom[i]], "k", when[i], "EUR");
 			for (int l = 0; l < lines; l++, nl++) {
 				ltype[nl] = (uint32_t)torture_range(&r, 0, 4);
 				qty[nl] = torture_range(&r, 1, 3);
-				price[nl] = rprice(&r, qty[nl]);
+				price[nl] = small ? torture_range(&r, 0, 30000) : rprice(&r, qty[nl]);
 				if (add_rc == LOYALTY_OK)
 					add_rc = loyalty_purchase_add_item(p, "x", rtypes[ltype[nl]], qty[nl], price[nl]);
 			}
@@ -613,6 +622,10 @@ static void test_random_agreement(void **state)
 		k.customer_tier = cust_tier_col;
 		k.tier_names = rtiers;
 		k.ntiers = 3;
+		if (prog % 4 == 1) { /* more tiers than the keyed kernel takes: the general loop */
+			k.tier_names = many_tiers;
+			k.ntiers = sizeof many_tiers / sizeof many_tiers[0];
+		}
 		k.birth_month = bm;
 		k.birth_day = bd;
 		k.first_purchase = first;

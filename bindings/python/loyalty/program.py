@@ -897,6 +897,24 @@ class Program(Handle):
             raise TypeError(f"purchase must be a Purchase, not {type(purchase).__name__}")
         return Receipt(self._handle().record_purchase(purchase._p()))
 
+    def record(self, key: str, customer: CustomerLike, at: TimeLike,
+               lines: Sequence[Tuple[str, int, int]]) -> int:
+        """Record one purchase given as plain values and return the points
+        credited (after caps), nothing else: the lean call for scripts that
+        record one purchase at a time. ``lines`` are ``(product_type,
+        quantity, unit_price)`` tuples (unit price in minor units; the SKU is
+        the product type), the currency is the calculator's. The purchase is
+        built in C and recorded in one crossing, without a receipt, exactly
+        as :meth:`record_purchase` records it (same points, same idempotency:
+        recording the same key and request again records nothing new and
+        returns the points credited the first time; the same key with
+        another request raises Conflict).
+
+        Raises what :meth:`record_purchase` raises (a LoyaltyError subclass,
+        or a custom strategy's exception), and TypeError for lines that are
+        not such tuples."""
+        return self._handle().record(key, _customer_id(customer), at if type(at) is int else to_ms(at, "at"), lines)
+
     def record_purchases(self, purchases: Iterable[Purchase]) -> List[Union[Receipt, BaseException]]:
         """Record purchases in order, in one call into C (the GIL is released
         once for the batch). One failure stops nothing: the result has, per

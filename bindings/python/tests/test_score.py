@@ -151,6 +151,36 @@ def test_score_columns_from_lists(batch, wcalc, expected):
     assert list(got) == expected
 
 
+def test_score_columns_list_path_in_c(batch, wcalc, expected):
+    """Lists and tuples of exact ints are converted in one C loop
+    (capi.loyalty_py_fill_column); anything else in them falls back to the
+    item-by-item conversion, with the same points or the same error."""
+    from loyalty import capi
+    out = array("q", [0]) * 3
+    assert capi.loyalty_py_fill_column([1, -2, 2**63 - 1], out) and list(out) == [1, -2, 2**63 - 1]
+    assert not capi.loyalty_py_fill_column([1, 2**63, 3], out)          # beyond int64
+    small = array("I", [0]) * 2
+    assert not capi.loyalty_py_fill_column([1, -1], small)              # below 0 for uint32
+    assert not capi.loyalty_py_fill_column([1, 2**32], small)           # beyond uint32
+    assert not capi.loyalty_py_fill_column([1, True], small)            # not an exact int
+    assert not capi.loyalty_py_fill_column([1, 2, 3], small)            # length differs
+    assert not capi.loyalty_py_fill_column(iter([1, 2]), small)         # not a list or tuple
+    assert capi.loyalty_py_fill_column((7, 8), small) and list(small) == [7, 8]
+    # tuples, and lists holding bools or ints of other types: the same points
+    args = list(batch.args())
+    args[4] = tuple(args[4])
+    got = wcalc.score_columns(*args, **batch.kwargs(first_purchase=[bool(f) for f in batch.first]))
+    assert list(got) == expected
+    # the errors of the Python conversion, value and index named
+    bad = list(batch.customer)
+    bad[3] = -1
+    with pytest.raises(loyalty.InvalidArgument, match=r"customer\[3\] is -1"):
+        wcalc.score_columns(batch.at, bad, *batch.args()[2:], **batch.kwargs())
+    bad[3] = "x"
+    with pytest.raises(TypeError):
+        wcalc.score_columns(batch.at, bad, *batch.args()[2:], **batch.kwargs())
+
+
 def test_score_columns_from_arrays_in_place(batch, wcalc, expected):
     args = [array("q", batch.at), array("I", batch.customer), array("I", batch.line_start),
             array("I", batch.line_type), array("q", batch.quantity), array("q", batch.unit_price)]

@@ -16,6 +16,9 @@ status 1, naming the contender and the purchase):
   py.compute                Calculator.compute, one receipt per purchase (likewise)
   py.record_purchase        Program.record_purchase, one recording call per purchase into a program
                             with the customers enrolled and their tiers assigned (likewise)
+  py.record                 Program.record(key, customer, at, lines), the lean recording call: plain
+                            values in, the credited points out, no receipt (likewise; the lines as
+                            (product_type, quantity, unit_price) tuples built beforehand)
 
 The per-call contenders evaluate a sample of --sample purchases spread over
 the year (every k-th, k = total // N: the same time order as the data set),
@@ -200,6 +203,27 @@ def main() -> int:
         agree("py.record_purchase", record_pts, w.expected, index)
         prog.close()
     result("py.record_purchase", count, stride, record_secs, record_pts, f"one_recording_call_per_purchase_stride_{stride}")
+
+    # Program.record: the same, through the lean call
+    calls = []
+    for i in index:
+        lines = [(types[w.line_type[j]], w.quantity[j], w.unit_price[j]) for j in range(w.line_start[i], w.line_start[i + 1])]
+        calls.append((f"p{i}", ids[w.customer[i]], w.at[i], lines))
+    lean_secs, lean_pts = [], None
+    for run in range(a.runs):
+        prog = loyalty.Program(build_calculator(program))
+        for k, name in enumerate(program["tiers"]):
+            prog.add_tier(name, 10**15 * (k + 1))
+        for c in needed:
+            prog.enroll(f"enrol-{c}", custs[c], at=BEFORE_2026)
+            if w.tier[c] > 0:
+                prog.assign_tier(f"tier-{c}", ids[c], ref.TIERS[w.tier[c]], UNTIL_2028, BEFORE_2026)
+        record = prog.record
+        secs, lean_pts = timed(lambda: [record(k, c, t, ls) for k, c, t, ls in calls], 1, lambda r: None)
+        lean_secs += secs
+        agree("py.record", lean_pts, w.expected, index)
+        prog.close()
+    result("py.record", count, stride, lean_secs, lean_pts, f"one_lean_recording_call_per_purchase_stride_{stride}")
     return 0
 
 
