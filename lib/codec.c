@@ -42,9 +42,16 @@
  *                 earn_seq, refunded, clawed
  * redemption_rec  id, customer, reward, points, at, cancelled, entry,
  *                 draws [{bucket, amount, earned, expires}]
- * idem            key, op, request (bin), receipt (receipt|nil), entry
+ * idem            key, op, request (bin), receipt (receipt|results|nil), entry
  *                 (entry|nil: nil when the operation recorded none, seq 0),
  *                 id, refund {clawed, from_pending, debt_added, refunded, entry}
+ *                 results (a purchase recorded without a receipt, since 0.x: the
+ *                 receipt is recomputed when a retry asks for it): a map without
+ *                 "v" {points, credited, capped, pending_until, entry, tier (str,
+ *                 "" = none), bmonth, bday, first_purchase}; the receipt slot holds
+ *                 a receipt (a map of 17 that starts with "v"), these results (a
+ *                 map of 9) or nil, so idempotency records written before the
+ *                 results form read as they always did
  * definition      calculator {currency, rounding, utc_offset, stacking},
  *                 excluded [str], strategies [{kind, name, role, params}],
  *                 options {pending_days, refund_policy, cap_purchase,
@@ -626,6 +633,7 @@ static void put_redemption_rec(wr *w, const ly_redemption_rec *r)
 }
 
 #define IDEM_FIELDS 7
+#define RESULT_FIELDS 9 /* an idempotency record's purchase results (no receipt) */
 static void put_idem(wr *w, const ly_idem *r)
 {
 	w_head(w, IDEM_FIELDS);
@@ -634,10 +642,22 @@ static void put_idem(wr *w, const ly_idem *r)
 	w_key(w, "rq");
 	w_body(w, true, r->request, r->request_len);
 	w_key(w, "rt");
-	if (r->receipt)
+	if (r->receipt) {
 		put_receipt(w, r->receipt);
-	else
+	} else if (r->has_result) {
+		w_map(w, RESULT_FIELDS);
+		f_i64(w, "p", r->result.points);
+		f_i64(w, "cr", r->result.credited);
+		f_i64(w, "cp", r->result.capped);
+		f_i64(w, "pu", r->result.pending_until);
+		f_u64(w, "e", r->result.entry_seq);
+		f_str(w, "ti", r->result.tier ? r->result.tier : "");
+		f_i64(w, "bm", r->result.birth_month);
+		f_i64(w, "bd", r->result.birth_day);
+		f_bool(w, "fst", r->result.first_purchase);
+	} else {
 		w_nil(w);
+	}
 	w_key(w, "e");
 	if (r->entry != NULL && r->entry->seq != 0)
 		put_entry(w, r->entry);
@@ -1047,6 +1067,7 @@ static const struct {
 	{ "bu", "bucket" },
 	{ "rq", "request" },
 	{ "rt", "receipt" },
+	{ "fst", "first_purchase" },
 	{ "rfn", "refund" },
 	{ "fp", "from_pending" },
 	{ "da", "debt_added" },
@@ -2327,12 +2348,32 @@ static int get_idem(rd *r, ly_idem **out)
 		memcpy(x->request, req, n);
 	x->request_len = n;
 	CK(rd_key(r, "rt"));
-	if (!rd_nil(r)) {
+	if (rd_left(r) > 0 && *rd_at(r) == 0x80 + RESULT_FIELDS) { /* the results form */
+		struct ly_purchase_result *pr = &x->result;
+		saved = rd_push(r, "rt", 0, false);
+		CK(rd_map(r, NULL, RESULT_FIELDS));
+		CK(g_i64(r, "p", 0, INT64_MAX, &pr->points));
+		CK(g_i64(r, "cr", 0, INT64_MAX, &pr->credited));
+		CK(g_i64(r, "cp", 0, INT64_MAX, &pr->capped));
+		CK(g_i64(r, "pu", 0, INT64_MAX, &pr->pending_until));
+		CK(g_u64(r, "e", 0, UINT64_MAX, &pr->entry_seq));
+		CK(g_text_dup(r, "ti", TXT_IDENT, LOYALTY_TIER_NAME_MAX, true, &pr->tier));
+		if (pr->tier[0] == '\0') {
+			free(pr->tier);
+			pr->tier = NULL;
+		}
+		CK(g_int(r, "bm", 0, 12, &pr->birth_month));
+		CK(g_int(r, "bd", 0, 31, &pr->birth_day));
+		CK(g_bool(r, "fst", &pr->first_purchase));
+		rd_leave(r);
+		rd_pop(r, saved);
+		x->has_result = true;
+	} else if (!rd_nil(r)) {
 		saved = rd_push(r, "rt", 0, false);
 		CK(get_receipt(r, &x->receipt));
 		rd_pop(r, saved);
 	}
-	if ((x->receipt != NULL) != (x->op == LY_OP_PURCHASE))
+	if ((x->receipt != NULL || x->has_result) != (x->op == LY_OP_PURCHASE))
 		CK(rd_fail(r, off, "receipt", "a receipt is recorded for purchases, and only for them"));
 	CK(rd_key(r, "e"));
 	if (!rd_nil(r)) {

@@ -493,6 +493,7 @@ void ly_idem_free(ly_idem *r)
 	free(r->key);
 	free(r->request);
 	loyalty_receipt_free(r->receipt);
+	free(r->result.tier);
 	free(r->entry);
 	free(r);
 }
