@@ -71,8 +71,19 @@ void ly_txn_init_sub(ly_txn *sub, ly_txn *parent)
 	sub->next_seq = parent->next_seq;
 }
 
+/* An operation touches an account or two and writes a few entries: arrays start with room for
+ * 4 (an entry is ~500 bytes; ly_grow's first 16 made every purchase allocate 8 KiB), then double. */
+#define TXN_FIRST 4
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
+	if (*cap == 0 && need <= TXN_FIRST) {
+		void *p = realloc(*arr, TXN_FIRST * elem);
+		if (p == NULL)
+			return ly_error(LOYALTY_ENOMEM, "out of memory");
+		*arr = p;
+		*cap = TXN_FIRST;
+		return LOYALTY_OK;
+	}
 	return ly_grow(arr, cap, need, elem) == LOYALTY_OK ? LOYALTY_OK : ly_error(LOYALTY_ENOMEM, "out of memory");
 }
 
