@@ -277,7 +277,10 @@ static int record_in(ly_txn *t, const loyalty_purchase *pu, loyalty_receipt **ou
 		pr->birth_month = a->c->birth_month;
 		pr->birth_day = a->c->birth_day;
 		pr->first_purchase = ctx.first_purchase != 0;
-		if (a->c->tier[0] != '\0' && (pr->tier = ly_strdup(a->c->tier)) == NULL) {
+		if (a->tier >= 0 && strcmp(p->tiers[a->tier].name, a->c->tier) == 0) {
+			pr->tier = p->tiers[a->tier].name; /* the program's, for as long as the record */
+			pr->tier_borrowed = true;
+		} else if (a->c->tier[0] != '\0' && (pr->tier = ly_strdup(a->c->tier)) == NULL) {
 			rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
 			goto done;
 		}

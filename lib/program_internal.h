@@ -109,6 +109,7 @@ typedef struct ly_idem {
 	int op;                   /* LY_OP_* */
 	uint8_t *request;         /* canonical request bytes */
 	size_t request_len;
+	bool packed;              /* key and request live in the record's own allocation (not freed) */
 	/* results */
 	loyalty_receipt *receipt; /* purchases recorded with a receipt (or before the compact form) */
 	/* purchases recorded without a receipt (receipt NULL, has_result): the results a retry
@@ -121,6 +122,7 @@ typedef struct ly_idem {
 		loyalty_time pending_until;
 		uint64_t entry_seq;
 		char *tier;               /* the customer's tier before the purchase; NULL: none */
+		bool tier_borrowed;       /* tier is the program's own tier name (not freed) */
 		int birth_month, birth_day;
 		bool first_purchase;
 	} result;
