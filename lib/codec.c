@@ -42,16 +42,17 @@
  *                 earn_seq, refunded, clawed
  * redemption_rec  id, customer, reward, points, at, cancelled, entry,
  *                 draws [{bucket, amount, earned, expires}]
- * idem            key, op, request (bin), receipt (receipt|results|nil), entry
+ * idem            key, op, request (bin), receipt (receipt|nil), entry
  *                 (entry|nil: nil when the operation recorded none, seq 0),
  *                 id, refund {clawed, from_pending, debt_added, refunded, entry}
- *                 results (a purchase recorded without a receipt, since 0.x: the
- *                 receipt is recomputed when a retry asks for it): a map without
- *                 "v" {points, credited, capped, pending_until, entry, tier (str,
- *                 "" = none), bmonth, bday, first_purchase}; the receipt slot holds
- *                 a receipt (a map of 17 that starts with "v"), these results (a
- *                 map of 9) or nil, so idempotency records written before the
- *                 results form read as they always did
+ *                 Version 2 (LY_IDEM_RESULTS_VERSION, only this value, only for a
+ *                 purchase recorded without a receipt, whose receipt a retry
+ *                 recomputes): the same fields, the receipt slot holding the
+ *                 results instead, a map without "v" {points, credited, capped,
+ *                 pending_until, entry, tier (str, "" = none), bmonth, bday,
+ *                 first_purchase}. Version 1 records read as they always did;
+ *                 a build that reads only version 1 refuses a version 2 record
+ *                 as an unknown schema version.
  * definition      calculator {currency, rounding, utc_offset, stacking},
  *                 excluded [str], strategies [{kind, name, role, params}],
  *                 options {pending_days, refund_policy, cap_purchase,
@@ -438,10 +439,15 @@ static void f_strset(wr *w, const char *k, const ly_strset *s)
 }
 
 /* A value's map: "v" and @p nfields fields. */
-static void w_head(wr *w, size_t nfields)
+static void w_head_v(wr *w, size_t nfields, int version)
 {
 	w_map(w, nfields + 1);
-	f_i64(w, "v", LY_CODEC_VERSION);
+	f_i64(w, "v", version);
+}
+
+static void w_head(wr *w, size_t nfields)
+{
+	w_head_v(w, nfields, LY_CODEC_VERSION);
 }
 
 static int enc_status(const ly_enc *e)
@@ -636,7 +642,7 @@ static void put_redemption_rec(wr *w, const ly_redemption_rec *r)
 #define RESULT_FIELDS 9 /* an idempotency record's purchase results (no receipt) */
 static void put_idem(wr *w, const ly_idem *r)
 {
-	w_head(w, IDEM_FIELDS);
+	w_head_v(w, IDEM_FIELDS, r->has_result ? LY_IDEM_RESULTS_VERSION : LY_CODEC_VERSION);
 	f_str(w, "k", r->key);
 	f_i64(w, "op", r->op);
 	w_key(w, "rq");
@@ -1815,8 +1821,9 @@ static int g_frac(rd *r, const char *key, bool reduced, ly_frac *out)
 	return LOYALTY_OK;
 }
 
-/* A value's head: the map, "v" (known first, so that a future version is reported as such) and the field count. */
-static int rd_head(rd *r, size_t nfields)
+/* A value's head: the map, "v" (known first, so that a future version is reported as such) and the
+ * field count; versions LY_CODEC_VERSION .. @p maxv are read (*version: which). */
+static int rd_head_v(rd *r, size_t nfields, int maxv, int *version)
 {
 	size_t at = r->d->off, n, vat;
 	int64_t v;
@@ -1833,12 +1840,20 @@ static int rd_head(rd *r, size_t nfields)
 	vat = r->d->off;
 	if ((rc = g_i64(r, NULL, INT64_MIN, INT64_MAX, &v)) != LOYALTY_OK)
 		return rd_fail(r, vat, "v", "expected the schema version");
-	if (v != LY_CODEC_VERSION)
+	if (v < LY_CODEC_VERSION || v > maxv)
 		return rd_fail(r, vat, "v", "unknown schema version %lld (this library reads version %d)", (long long)v,
-		               LY_CODEC_VERSION);
+		               maxv);
 	if (n != nfields + 1)
 		return rd_fail(r, at, NULL, "expected a map of %zu fields, found %zu", nfields + 1, n);
+	*version = (int)v;
 	return LOYALTY_OK;
+}
+
+static int rd_head(rd *r, size_t nfields)
+{
+	int v;
+
+	return rd_head_v(r, nfields, LY_CODEC_VERSION, &v);
 }
 
 /* Open a named field (a nested map or array follows): key, then the path. */
@@ -2329,9 +2344,9 @@ static int get_idem(rd *r, ly_idem **out)
 	ly_idem *x;
 	size_t off, n, saved;
 	int64_t v;
-	int rc;
+	int rc, version;
 
-	if ((rc = rd_head(r, IDEM_FIELDS)) != LOYALTY_OK)
+	if ((rc = rd_head_v(r, IDEM_FIELDS, LY_IDEM_RESULTS_VERSION, &version)) != LOYALTY_OK)
 		return rc;
 	x = calloc(1, sizeof *x);
 	if (x == NULL)
@@ -2348,7 +2363,7 @@ static int get_idem(rd *r, ly_idem **out)
 		memcpy(x->request, req, n);
 	x->request_len = n;
 	CK(rd_key(r, "rt"));
-	if (rd_left(r) > 0 && *rd_at(r) == 0x80 + RESULT_FIELDS) { /* the results form */
+	if (version == LY_IDEM_RESULTS_VERSION) { /* the results form */
 		struct ly_purchase_result *pr = &x->result;
 		saved = rd_push(r, "rt", 0, false);
 		CK(rd_map(r, NULL, RESULT_FIELDS));
