@@ -466,6 +466,7 @@ static int record_batch(loyalty_program *p, const batch_src *src, size_t n, loya
                         loyalty_receipt **receipts)
 {
 	ly_bytes body = { 0 };
+	ly_enc enc;
 	size_t merged = 0;
 	int rc, first = LOYALTY_OK;
 	ly_txn t;
@@ -473,6 +474,7 @@ static int record_batch(loyalty_program *p, const batch_src *src, size_t n, loya
 	if (receipts)
 		for (size_t i = 0; i < n; i++)
 			receipts[i] = NULL;
+	ly_enc_init(&enc);
 	ly_lock(p);
 	ly_txn_init(&t, p);
 	rc = ly_txn_make_batch(&t);
@@ -522,14 +524,13 @@ static int record_batch(loyalty_program *p, const batch_src *src, size_t n, loya
 			rc = record_in(&sub, pu, receipts ? &r : NULL, &results[i], &replayed);
 		body_len = body.len;
 		if (rc == LOYALTY_OK && !replayed && p->journal != NULL) {
-			ly_enc e;
-			ly_enc_init(&e);
-			rc = ly_encode_txn(&e, &sub);
+			enc.len = 0; /* one buffer for the batch: it stops growing after the first purchases */
+			enc.failed = false;
+			rc = ly_encode_txn(&enc, &sub);
 			if (rc == LOYALTY_OK)
-				rc = ly_batch_body_add(&body, e.data, e.len);
+				rc = ly_batch_body_add(&body, enc.data, enc.len);
 			else
 				rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory encoding the journal record", src->fn);
-			ly_enc_free(&e);
 		}
 		if (rc == LOYALTY_OK && !replayed) {
 			rc = ly_txn_merge(&t, &sub);
@@ -550,6 +551,7 @@ static int record_batch(loyalty_program *p, const batch_src *src, size_t n, loya
 	rc = merged ? ly_txn_commit_batch(&t, body.data, body.len) : LOYALTY_OK;
 done:
 	ly_bytes_free(&body);
+	ly_enc_free(&enc);
 	ly_txn_release(&t);
 	ly_unlock(p);
 	/* acknowledged only once the batch's record is durable (by the sync policy) */
