@@ -231,6 +231,7 @@ static int record_in(ly_txn *t, const loyalty_purchase *pu, loyalty_receipt **ou
 	const ly_idem *replay;
 	loyalty_points points;
 	int64_t eligible;
+	size_t klen;
 	bool compact;
 	uint8_t small[512];
 	ly_bytes req = { small, 0, sizeof small, false, true };
@@ -321,12 +322,16 @@ static int record_in(ly_txn *t, const loyalty_purchase *pu, loyalty_receipt **ou
 	rc = ly_acct_add_metric(p, a, pu->at, p->opts.tier_metric == LOYALTY_TIER_BY_SPEND ? eligible : credited);
 	if (rc != LOYALTY_OK)
 		goto done;
-	rec = calloc(1, sizeof *rec);
-	if (rec == NULL || (rec->key = ly_strdup(pu->key)) == NULL) {
-		ly_purchase_rec_free(rec);
+	klen = strlen(pu->key);
+	rec = malloc(sizeof *rec + klen + 1); /* the record and its key in one allocation */
+	if (rec == NULL) {
 		rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
 		goto done;
 	}
+	memset(rec, 0, sizeof *rec);
+	rec->packed = true;
+	rec->key = (char *)(rec + 1);
+	memcpy(rec->key, pu->key, klen + 1);
 	rec->customer = pu->customer_id;
 	rec->at = pu->at;
 	rec->total = pu->total;

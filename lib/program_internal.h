@@ -153,6 +153,7 @@ typedef struct ly_purchase_rec {
 	uint64_t earn_seq;         /* the EARN entry; its bucket has this id */
 	int64_t refunded;          /* minor units refunded so far */
 	loyalty_points clawed;     /* points clawed back so far */
+	bool packed;               /* key lives in the record's own allocation (not freed) */
 } ly_purchase_rec;
 
 void ly_purchase_rec_free(ly_purchase_rec *r);
