@@ -180,7 +180,8 @@ void ly_purchase_rec_free(ly_purchase_rec *r)
 {
 	if (r == NULL)
 		return;
-	free(r->key);
+	if (!r->packed)
+		free(r->key);
 	free(r);
 }
 
@@ -191,6 +192,7 @@ ly_purchase_rec *ly_purchase_rec_clone(const ly_purchase_rec *r)
 	if (n == NULL)
 		return NULL;
 	*n = *r;
+	n->packed = false;
 	n->key = ly_strdup(r->key);
 	if (n->key == NULL) {
 		free(n);

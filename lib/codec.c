@@ -45,6 +45,14 @@
  * idem            key, op, request (bin), receipt (receipt|nil), entry
  *                 (entry|nil: nil when the operation recorded none, seq 0),
  *                 id, refund {clawed, from_pending, debt_added, refunded, entry}
+ *                 Version 2 (LY_IDEM_RESULTS_VERSION, only this value, only for a
+ *                 purchase recorded without a receipt, whose receipt a retry
+ *                 recomputes): the same fields, the receipt slot holding the
+ *                 results instead, a map without "v" {points, credited, capped,
+ *                 pending_until, entry, tier (str, "" = none), bmonth, bday,
+ *                 first_purchase}. Version 1 records read as they always did;
+ *                 a build that reads only version 1 refuses a version 2 record
+ *                 as an unknown schema version.
  * definition      calculator {currency, rounding, utc_offset, stacking},
  *                 excluded [str], strategies [{kind, name, role, params}],
  *                 options {pending_days, refund_policy, cap_purchase,
@@ -431,10 +439,15 @@ static void f_strset(wr *w, const char *k, const ly_strset *s)
 }
 
 /* A value's map: "v" and @p nfields fields. */
-static void w_head(wr *w, size_t nfields)
+static void w_head_v(wr *w, size_t nfields, int version)
 {
 	w_map(w, nfields + 1);
-	f_i64(w, "v", LY_CODEC_VERSION);
+	f_i64(w, "v", version);
+}
+
+static void w_head(wr *w, size_t nfields)
+{
+	w_head_v(w, nfields, LY_CODEC_VERSION);
 }
 
 static int enc_status(const ly_enc *e)
@@ -626,18 +639,31 @@ static void put_redemption_rec(wr *w, const ly_redemption_rec *r)
 }
 
 #define IDEM_FIELDS 7
+#define RESULT_FIELDS 9 /* an idempotency record's purchase results (no receipt) */
 static void put_idem(wr *w, const ly_idem *r)
 {
-	w_head(w, IDEM_FIELDS);
+	w_head_v(w, IDEM_FIELDS, r->has_result ? LY_IDEM_RESULTS_VERSION : LY_CODEC_VERSION);
 	f_str(w, "k", r->key);
 	f_i64(w, "op", r->op);
 	w_key(w, "rq");
 	w_body(w, true, r->request, r->request_len);
 	w_key(w, "rt");
-	if (r->receipt)
+	if (r->receipt) {
 		put_receipt(w, r->receipt);
-	else
+	} else if (r->has_result) {
+		w_map(w, RESULT_FIELDS);
+		f_i64(w, "p", r->result.points);
+		f_i64(w, "cr", r->result.credited);
+		f_i64(w, "cp", r->result.capped);
+		f_i64(w, "pu", r->result.pending_until);
+		f_u64(w, "e", r->result.entry_seq);
+		f_str(w, "ti", r->result.tier ? r->result.tier : "");
+		f_i64(w, "bm", r->result.birth_month);
+		f_i64(w, "bd", r->result.birth_day);
+		f_bool(w, "fst", r->result.first_purchase);
+	} else {
 		w_nil(w);
+	}
 	w_key(w, "e");
 	if (r->entry != NULL && r->entry->seq != 0)
 		put_entry(w, r->entry);
@@ -1047,6 +1073,7 @@ static const struct {
 	{ "bu", "bucket" },
 	{ "rq", "request" },
 	{ "rt", "receipt" },
+	{ "fst", "first_purchase" },
 	{ "rfn", "refund" },
 	{ "fp", "from_pending" },
 	{ "da", "debt_added" },
@@ -1794,8 +1821,9 @@ static int g_frac(rd *r, const char *key, bool reduced, ly_frac *out)
 	return LOYALTY_OK;
 }
 
-/* A value's head: the map, "v" (known first, so that a future version is reported as such) and the field count. */
-static int rd_head(rd *r, size_t nfields)
+/* A value's head: the map, "v" (known first, so that a future version is reported as such) and the
+ * field count; versions LY_CODEC_VERSION .. @p maxv are read (*version: which). */
+static int rd_head_v(rd *r, size_t nfields, int maxv, int *version)
 {
 	size_t at = r->d->off, n, vat;
 	int64_t v;
@@ -1812,12 +1840,20 @@ static int rd_head(rd *r, size_t nfields)
 	vat = r->d->off;
 	if ((rc = g_i64(r, NULL, INT64_MIN, INT64_MAX, &v)) != LOYALTY_OK)
 		return rd_fail(r, vat, "v", "expected the schema version");
-	if (v != LY_CODEC_VERSION)
+	if (v < LY_CODEC_VERSION || v > maxv)
 		return rd_fail(r, vat, "v", "unknown schema version %lld (this library reads version %d)", (long long)v,
-		               LY_CODEC_VERSION);
+		               maxv);
 	if (n != nfields + 1)
 		return rd_fail(r, at, NULL, "expected a map of %zu fields, found %zu", nfields + 1, n);
+	*version = (int)v;
 	return LOYALTY_OK;
+}
+
+static int rd_head(rd *r, size_t nfields)
+{
+	int v;
+
+	return rd_head_v(r, nfields, LY_CODEC_VERSION, &v);
 }
 
 /* Open a named field (a nested map or array follows): key, then the path. */
@@ -2308,9 +2344,9 @@ static int get_idem(rd *r, ly_idem **out)
 	ly_idem *x;
 	size_t off, n, saved;
 	int64_t v;
-	int rc;
+	int rc, version;
 
-	if ((rc = rd_head(r, IDEM_FIELDS)) != LOYALTY_OK)
+	if ((rc = rd_head_v(r, IDEM_FIELDS, LY_IDEM_RESULTS_VERSION, &version)) != LOYALTY_OK)
 		return rc;
 	x = calloc(1, sizeof *x);
 	if (x == NULL)
@@ -2327,12 +2363,32 @@ static int get_idem(rd *r, ly_idem **out)
 		memcpy(x->request, req, n);
 	x->request_len = n;
 	CK(rd_key(r, "rt"));
-	if (!rd_nil(r)) {
+	if (version == LY_IDEM_RESULTS_VERSION) { /* the results form */
+		struct ly_purchase_result *pr = &x->result;
+		saved = rd_push(r, "rt", 0, false);
+		CK(rd_map(r, NULL, RESULT_FIELDS));
+		CK(g_i64(r, "p", 0, INT64_MAX, &pr->points));
+		CK(g_i64(r, "cr", 0, INT64_MAX, &pr->credited));
+		CK(g_i64(r, "cp", 0, INT64_MAX, &pr->capped));
+		CK(g_i64(r, "pu", 0, INT64_MAX, &pr->pending_until));
+		CK(g_u64(r, "e", 0, UINT64_MAX, &pr->entry_seq));
+		CK(g_text_dup(r, "ti", TXT_IDENT, LOYALTY_TIER_NAME_MAX, true, &pr->tier));
+		if (pr->tier[0] == '\0') {
+			free(pr->tier);
+			pr->tier = NULL;
+		}
+		CK(g_int(r, "bm", 0, 12, &pr->birth_month));
+		CK(g_int(r, "bd", 0, 31, &pr->birth_day));
+		CK(g_bool(r, "fst", &pr->first_purchase));
+		rd_leave(r);
+		rd_pop(r, saved);
+		x->has_result = true;
+	} else if (!rd_nil(r)) {
 		saved = rd_push(r, "rt", 0, false);
 		CK(get_receipt(r, &x->receipt));
 		rd_pop(r, saved);
 	}
-	if ((x->receipt != NULL) != (x->op == LY_OP_PURCHASE))
+	if ((x->receipt != NULL || x->has_result) != (x->op == LY_OP_PURCHASE))
 		CK(rd_fail(r, off, "receipt", "a receipt is recorded for purchases, and only for them"));
 	CK(rd_key(r, "e"));
 	if (!rd_nil(r)) {

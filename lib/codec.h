@@ -28,6 +28,8 @@
 #include "program_internal.h"
 
 #define LY_CODEC_VERSION 1
+/* An idempotency record of a purchase recorded without a receipt (its results instead; lib/codec.c) */
+#define LY_IDEM_RESULTS_VERSION 2
 
 /* ---- the encoder ---------------------------------------------------------- */
 

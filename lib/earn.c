@@ -10,6 +10,7 @@
 
 #include "codec.h"
 #include "program_internal.h"
+#include "strategy_internal.h"
 
 int ly_round(const loyalty_program *p, ly_frac f, int64_t *out)
 {
@@ -148,15 +149,69 @@ static int pay_referral(ly_txn *t, ly_account *a, loyalty_time at, const char *k
 }
 
 /* What a recorded purchase gives back, for the batch calls. */
-static void result_ok(loyalty_record_result *res, const loyalty_receipt *r, bool replayed)
+static void result_ok(loyalty_record_result *res, loyalty_points credited, uint64_t entry_seq, bool replayed)
 {
 	if (res == NULL)
 		return;
 	res->status = LOYALTY_OK;
 	res->replayed = replayed;
-	res->credited = r->credited;
-	res->entry_seq = r->entry_seq;
+	res->credited = credited;
+	res->entry_seq = entry_seq;
 	res->message[0] = '\0';
+}
+
+/* Can a purchase be recorded without its receipt (the compact idempotency record)? When every
+ * strategy is a built-in one (the calculator's integer plan covers it): they read nothing of
+ * the customer but the tier and the birthday, which the record keeps, so the receipt can be
+ * recomputed exactly from the request when a retry asks for it. */
+static bool compact_ok(const loyalty_program *p)
+{
+	return ly_calc_get_plan(p->calc)->usable;
+}
+
+/* The receipt of a purchase recorded in the compact form: computed again from the purchase (the
+ * same request bytes as the recorded one) and the customer's facts the record kept, then the
+ * program's fields filled from the recorded results. */
+static int rebuild_receipt(const loyalty_program *p, const ly_idem *rec, const loyalty_purchase *pu,
+                           loyalty_receipt **out)
+{
+	static char empty[] = "";
+	const struct ly_purchase_result *pr = &rec->result;
+	loyalty_calc_context ctx = LOYALTY_CALC_CONTEXT_INIT;
+	loyalty_customer c;
+	loyalty_receipt *r;
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	c.id = pu->customer_id;
+	c.external_ref = c.name = c.email = empty;
+	c.tier = pr->tier ? pr->tier : empty;
+	c.birth_month = pr->birth_month;
+	c.birth_day = pr->birth_day;
+	ctx.first_purchase = pr->first_purchase;
+	rc = loyalty_calculator_compute(p->calc, &c, pu, &ctx, &r);
+	if (rc != LOYALTY_OK)
+		return rc;
+	r->recorded = true;
+	r->points = pr->points;
+	r->credited = pr->credited;
+	r->capped = pr->capped;
+	r->pending_until = pr->pending_until;
+	r->entry_seq = pr->entry_seq;
+	*out = r;
+	return LOYALTY_OK;
+}
+
+/* The spend of the lines the calculator does not exclude (as compute's receipt says). */
+static int64_t eligible_spend(const loyalty_program *p, const loyalty_purchase *pu)
+{
+	const ly_strset *ex = ly_calc_excluded(p->calc);
+	int64_t sum = 0;
+
+	for (size_t i = 0; i < pu->count; i++)
+		if (ex->count == 0 || !ly_strset_has(ex, pu->items[i].product_type))
+			sum += pu->items[i].line_total; /* <= total: no overflow */
+	return sum;
 }
 
 /*
@@ -172,7 +227,12 @@ static int record_in(ly_txn *t, const loyalty_purchase *pu, loyalty_receipt **ou
 	loyalty_calc_context ctx = LOYALTY_CALC_CONTEXT_INIT;
 	loyalty_receipt *r = NULL;
 	ly_purchase_rec *rec = NULL;
+	struct ly_purchase_result *pr = NULL;
 	const ly_idem *replay;
+	loyalty_points points;
+	int64_t eligible;
+	size_t klen;
+	bool compact;
 	uint8_t small[512];
 	ly_bytes req = { small, 0, sizeof small, false, true };
 	ly_account *a;
@@ -193,8 +253,12 @@ static int record_in(ly_txn *t, const loyalty_purchase *pu, loyalty_receipt **ou
 		return rc;
 	if (replay != NULL) {
 		*replayed = true;
-		result_ok(res, replay->receipt, true);
-		return out ? loyalty_receipt_clone(out, replay->receipt) : LOYALTY_OK;
+		if (replay->receipt != NULL) {
+			result_ok(res, replay->receipt->credited, replay->receipt->entry_seq, true);
+			return out ? loyalty_receipt_clone(out, replay->receipt) : LOYALTY_OK;
+		}
+		result_ok(res, replay->result.credited, replay->result.entry_seq, true);
+		return out ? rebuild_receipt(p, replay, pu, out) : LOYALTY_OK;
 	}
 	rc = ly_txn_account(t, &pu->customer_id, &a);
 	if (rc != LOYALTY_OK) {
@@ -203,15 +267,37 @@ static int record_in(ly_txn *t, const loyalty_purchase *pu, loyalty_receipt **ou
 	}
 	/* earn at the tier held before the purchase */
 	ctx.first_purchase = !a->purchased;
-	rc = loyalty_calculator_compute(p->calc, a->c, pu, &ctx, &r);
-	if (rc != LOYALTY_OK)
-		goto done;
-	if (r->points < 0) {
+	compact = out == NULL && compact_ok(p);
+	if (compact) {
+		/* no receipt asked for: the points only, through the calculator's integer plan */
+		rc = loyalty_calculator_score(p->calc, a->c, pu, &ctx, &points);
+		if (rc != LOYALTY_OK)
+			goto done;
+		eligible = eligible_spend(p, pu);
+		pr = &t->idem->result;
+		pr->birth_month = a->c->birth_month;
+		pr->birth_day = a->c->birth_day;
+		pr->first_purchase = ctx.first_purchase != 0;
+		if (a->tier >= 0 && strcmp(p->tiers[a->tier].name, a->c->tier) == 0) {
+			pr->tier = p->tiers[a->tier].name; /* the program's, for as long as the record */
+			pr->tier_borrowed = true;
+		} else if (a->c->tier[0] != '\0' && (pr->tier = ly_strdup(a->c->tier)) == NULL) {
+			rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
+			goto done;
+		}
+	} else {
+		rc = loyalty_calculator_compute(p->calc, a->c, pu, &ctx, &r);
+		if (rc != LOYALTY_OK)
+			goto done;
+		points = r->points;
+		eligible = r->eligible_spend;
+	}
+	if (points < 0) {
 		rc = ly_error(LOYALTY_ERANGE, "%s: the calculator computed %lld points; a purchase cannot earn less than 0",
-		              fn, (long long)r->points);
+		              fn, (long long)points);
 		goto done;
 	}
-	credited = r->points;
+	credited = points;
 	if (p->opts.cap_per_purchase > 0 && credited > p->opts.cap_per_purchase)
 		credited = p->opts.cap_per_purchase;
 	if (p->opts.cap_per_period > 0) {
@@ -233,21 +319,25 @@ static int record_in(ly_txn *t, const loyalty_purchase *pu, loyalty_receipt **ou
 		if (rc != LOYALTY_OK)
 			goto done;
 	}
-	rc = ly_acct_add_metric(p, a, pu->at, p->opts.tier_metric == LOYALTY_TIER_BY_SPEND ? r->eligible_spend : credited);
+	rc = ly_acct_add_metric(p, a, pu->at, p->opts.tier_metric == LOYALTY_TIER_BY_SPEND ? eligible : credited);
 	if (rc != LOYALTY_OK)
 		goto done;
-	rec = calloc(1, sizeof *rec);
-	if (rec == NULL || (rec->key = ly_strdup(pu->key)) == NULL) {
-		ly_purchase_rec_free(rec);
+	klen = strlen(pu->key);
+	rec = malloc(sizeof *rec + klen + 1); /* the record and its key in one allocation */
+	if (rec == NULL) {
 		rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
 		goto done;
 	}
+	memset(rec, 0, sizeof *rec);
+	rec->packed = true;
+	rec->key = (char *)(rec + 1);
+	memcpy(rec->key, pu->key, klen + 1);
 	rec->customer = pu->customer_id;
 	rec->at = pu->at;
 	rec->total = pu->total;
-	rec->eligible = r->eligible_spend;
+	rec->eligible = eligible;
 	rec->credited = credited;
-	rec->metric = p->opts.tier_metric == LOYALTY_TIER_BY_SPEND ? r->eligible_spend : credited;
+	rec->metric = p->opts.tier_metric == LOYALTY_TIER_BY_SPEND ? eligible : credited;
 	rec->earn_seq = earn_seq;
 	rc = ly_txn_put_purchase(t, rec);
 	if (rc != LOYALTY_OK)
@@ -255,7 +345,7 @@ static int record_in(ly_txn *t, const loyalty_purchase *pu, loyalty_receipt **ou
 	a->purchased = true;
 	if (pu->at > a->last_activity)
 		a->last_activity = pu->at;
-	if (a->has_referrer && !a->referral_paid && r->eligible_spend >= p->opts.referral_min_spend) {
+	if (a->has_referrer && !a->referral_paid && eligible >= p->opts.referral_min_spend) {
 		rc = pay_referral(t, a, pu->at, pu->key);
 		if (rc != LOYALTY_OK)
 			goto done;
@@ -263,6 +353,16 @@ static int record_in(ly_txn *t, const loyalty_purchase *pu, loyalty_receipt **ou
 	rc = ly_tier_upgrade(t, a, pu->at, pu->key);
 	if (rc != LOYALTY_OK)
 		goto done;
+	result_ok(res, credited, earn_seq, false);
+	if (compact) {
+		pr->points = points;
+		pr->credited = credited;
+		pr->capped = points - credited;
+		pr->pending_until = matures;
+		pr->entry_seq = earn_seq;
+		t->idem->has_result = true;
+		goto done;
+	}
 	r->recorded = true;
 	r->credited = credited;
 	r->capped = r->points - credited;
@@ -271,7 +371,6 @@ static int record_in(ly_txn *t, const loyalty_purchase *pu, loyalty_receipt **ou
 	rc = loyalty_receipt_clone(&t->idem->receipt, r);
 	if (rc != LOYALTY_OK)
 		goto done;
-	result_ok(res, r, false);
 	if (out) {
 		*out = r;
 		r = NULL;
@@ -372,6 +471,7 @@ static int record_batch(loyalty_program *p, const batch_src *src, size_t n, loya
                         loyalty_receipt **receipts)
 {
 	ly_bytes body = { 0 };
+	ly_enc enc;
 	size_t merged = 0;
 	int rc, first = LOYALTY_OK;
 	ly_txn t;
@@ -379,6 +479,7 @@ static int record_batch(loyalty_program *p, const batch_src *src, size_t n, loya
 	if (receipts)
 		for (size_t i = 0; i < n; i++)
 			receipts[i] = NULL;
+	ly_enc_init(&enc);
 	ly_lock(p);
 	ly_txn_init(&t, p);
 	rc = ly_txn_make_batch(&t);
@@ -428,14 +529,13 @@ static int record_batch(loyalty_program *p, const batch_src *src, size_t n, loya
 			rc = record_in(&sub, pu, receipts ? &r : NULL, &results[i], &replayed);
 		body_len = body.len;
 		if (rc == LOYALTY_OK && !replayed && p->journal != NULL) {
-			ly_enc e;
-			ly_enc_init(&e);
-			rc = ly_encode_txn(&e, &sub);
+			enc.len = 0; /* one buffer for the batch: it stops growing after the first purchases */
+			enc.failed = false;
+			rc = ly_encode_txn(&enc, &sub);
 			if (rc == LOYALTY_OK)
-				rc = ly_batch_body_add(&body, e.data, e.len);
+				rc = ly_batch_body_add(&body, enc.data, enc.len);
 			else
 				rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory encoding the journal record", src->fn);
-			ly_enc_free(&e);
 		}
 		if (rc == LOYALTY_OK && !replayed) {
 			rc = ly_txn_merge(&t, &sub);
@@ -456,6 +556,7 @@ static int record_batch(loyalty_program *p, const batch_src *src, size_t n, loya
 	rc = merged ? ly_txn_commit_batch(&t, body.data, body.len) : LOYALTY_OK;
 done:
 	ly_bytes_free(&body);
+	ly_enc_free(&enc);
 	ly_txn_release(&t);
 	ly_unlock(p);
 	/* acknowledged only once the batch's record is durable (by the sync policy) */

@@ -109,8 +109,23 @@ typedef struct ly_idem {
 	int op;                   /* LY_OP_* */
 	uint8_t *request;         /* canonical request bytes */
 	size_t request_len;
+	bool packed;              /* key and request live in the record's own allocation (not freed) */
 	/* results */
-	loyalty_receipt *receipt; /* purchases */
+	loyalty_receipt *receipt; /* purchases recorded with a receipt (or before the compact form) */
+	/* purchases recorded without a receipt (receipt NULL, has_result): the results a retry
+	 * answers with, and the customer's facts the calculator read, so that a retry that asks for
+	 * a receipt gets it recomputed (the calculator of a program is immutable; the compact form
+	 * is only used when every strategy is a built-in one, which read nothing else) */
+	bool has_result;
+	struct ly_purchase_result {
+		loyalty_points points, credited, capped;
+		loyalty_time pending_until;
+		uint64_t entry_seq;
+		char *tier;               /* the customer's tier before the purchase; NULL: none */
+		bool tier_borrowed;       /* tier is the program's own tier name (not freed) */
+		int birth_month, birth_day;
+		bool first_purchase;
+	} result;
 	loyalty_entry *entry;     /* single-entry operations (owned); NULL when the operation has none */
 	loyalty_id id;            /* enrol: customer; redeem/cancel: redemption */
 	loyalty_refund_result refund;
@@ -138,6 +153,7 @@ typedef struct ly_purchase_rec {
 	uint64_t earn_seq;         /* the EARN entry; its bucket has this id */
 	int64_t refunded;          /* minor units refunded so far */
 	loyalty_points clawed;     /* points clawed back so far */
+	bool packed;               /* key lives in the record's own allocation (not freed) */
 } ly_purchase_rec;
 
 void ly_purchase_rec_free(ly_purchase_rec *r);

@@ -71,8 +71,19 @@ void ly_txn_init_sub(ly_txn *sub, ly_txn *parent)
 	sub->next_seq = parent->next_seq;
 }
 
+/* An operation touches an account or two and writes a few entries: arrays start with room for
+ * 4 (an entry is ~500 bytes; ly_grow's first 16 made every purchase allocate 8 KiB), then double. */
+#define TXN_FIRST 4
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
+	if (*cap == 0 && need <= TXN_FIRST) {
+		void *p = realloc(*arr, TXN_FIRST * elem);
+		if (p == NULL)
+			return ly_error(LOYALTY_ENOMEM, "out of memory");
+		*arr = p;
+		*cap = TXN_FIRST;
+		return LOYALTY_OK;
+	}
 	return ly_grow(arr, cap, need, elem) == LOYALTY_OK ? LOYALTY_OK : ly_error(LOYALTY_ENOMEM, "out of memory");
 }
 
@@ -490,9 +501,13 @@ void ly_idem_free(ly_idem *r)
 {
 	if (r == NULL)
 		return;
-	free(r->key);
-	free(r->request);
+	if (!r->packed) {
+		free(r->key);
+		free(r->request);
+	}
 	loyalty_receipt_free(r->receipt);
+	if (!r->result.tier_borrowed)
+		free(r->result.tier);
 	free(r->entry);
 	free(r);
 }
@@ -518,6 +533,7 @@ int ly_idem_begin(ly_txn *t, const char *fn, const char *key, int op, const uint
 {
 	const ly_idem *seen;
 	ly_idem *r;
+	size_t klen;
 
 	*replay = NULL;
 	if (!ly_is_token(key, LOYALTY_KEY_MAX))
@@ -534,12 +550,18 @@ int ly_idem_begin(ly_txn *t, const char *fn, const char *key, int op, const uint
 		}
 		return ly_error(LOYALTY_ECONFLICT, "%s: key '%s' was already used for a different request", fn, key);
 	}
-	r = calloc(1, sizeof *r);
-	if (r == NULL || (r->key = ly_strdup(key)) == NULL || (r->request = malloc(len ? len : 1)) == NULL) {
-		ly_idem_free(r);
+	/* one allocation: the record, its key, its request */
+	klen = strlen(key);
+	r = malloc(sizeof *r + klen + 1 + len);
+	if (r == NULL)
 		return ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
-	}
-	memcpy(r->request, req, len);
+	memset(r, 0, sizeof *r);
+	r->packed = true;
+	r->key = (char *)(r + 1);
+	memcpy(r->key, key, klen + 1);
+	r->request = (uint8_t *)r->key + klen + 1;
+	if (len)
+		memcpy(r->request, req, len);
 	r->request_len = len;
 	r->op = op;
 	t->idem = r;

@@ -244,6 +244,27 @@ ly_idem *golden_idem(void)
 	return r;
 }
 
+/* Version 2 of an idempotency record: a purchase recorded without a receipt keeps its results. */
+ly_idem *golden_idem_results(void)
+{
+	ly_idem *r = must(calloc(1, sizeof *r));
+
+	r->key = dup("order-1002");
+	r->op = LY_OP_PURCHASE;
+	request(r, "canonical request bytes of order-1002");
+	r->has_result = true;
+	r->result.points = 130;
+	r->result.credited = 100;
+	r->result.capped = 30;
+	r->result.pending_until = T0 + 14 * DAY;
+	r->result.entry_seq = 4;
+	r->result.tier = dup("silver");
+	r->result.birth_month = 2;
+	r->result.birth_day = 29;
+	r->result.first_purchase = true;
+	return r;
+}
+
 void golden_tier(ly_tier *t)
 {
 	memset(t, 0, sizeof *t);
@@ -597,6 +618,14 @@ static int rec_txn(ly_enc *e) { return enc_record(e, LY_REC_TXN, enc_txn); }
 static int rec_tier(ly_enc *e) { return enc_record(e, LY_REC_TIER, body_tier); }
 static int rec_reward(ly_enc *e) { return enc_record(e, LY_REC_REWARD, body_reward); }
 static int rec_stock(ly_enc *e) { return enc_record(e, LY_REC_STOCK, body_stock); }
+static int enc_idem_results(ly_enc *e)
+{
+	ly_idem *r = golden_idem_results();
+	int rc = ly_encode_idem(e, r);
+	ly_idem_free(r);
+	return rc;
+}
+
 static int rec_action(ly_enc *e) { return enc_record(e, LY_REC_ACTION, body_action); }
 static int rec_partner(ly_enc *e) { return enc_record(e, LY_REC_PARTNER, body_partner); }
 static int rec_maintain(ly_enc *e) { return enc_record(e, LY_REC_MAINTAIN, body_maintain); }
@@ -610,6 +639,7 @@ const golden_file golden_files[] = {
 	{ "purchase_rec.mp", G_PURCHASE_REC, 0, enc_purchase_rec },
 	{ "redemption_rec.mp", G_REDEMPTION_REC, 0, enc_redemption_rec },
 	{ "idem.mp", G_IDEM, 0, enc_idem },
+	{ "idem_results.mp", G_IDEM, 0, enc_idem_results },
 	{ "definition.mp", G_DEFINITION, 0, enc_definition },
 	{ "txn.mp", G_TXN, 0, enc_txn },
 	{ "record_txn.mp", G_RECORD, LY_REC_TXN, rec_txn },

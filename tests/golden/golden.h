@@ -25,6 +25,7 @@ ly_account *golden_account(void);
 ly_purchase_rec *golden_purchase_rec(void);
 ly_redemption_rec *golden_redemption_rec(void);
 ly_idem *golden_idem(void);
+ly_idem *golden_idem_results(void); /* version 2: a purchase recorded without a receipt */
 /* A definition with every kind of strategy (built-ins with canonical parameters, and a custom one). */
 void golden_definition(ly_definition *out);
 /* A transaction that a fresh program made from golden_definition() accepts: two new customers (one

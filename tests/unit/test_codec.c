@@ -694,6 +694,18 @@ static void assert_idem_equal(const ly_idem *a, const ly_idem *b)
 	assert_int_equal(a->receipt != NULL, b->receipt != NULL);
 	if (a->receipt)
 		assert_receipt_equal(a->receipt, b->receipt);
+	assert_int_equal(a->has_result, b->has_result);
+	if (a->has_result) {
+		assert_int_equal(a->result.points, b->result.points);
+		assert_int_equal(a->result.credited, b->result.credited);
+		assert_int_equal(a->result.capped, b->result.capped);
+		assert_int_equal(a->result.pending_until, b->result.pending_until);
+		assert_int_equal(a->result.entry_seq, b->result.entry_seq);
+		assert_string_equal(a->result.tier ? a->result.tier : "", b->result.tier ? b->result.tier : "");
+		assert_int_equal(a->result.birth_month, b->result.birth_month);
+		assert_int_equal(a->result.birth_day, b->result.birth_day);
+		assert_int_equal(a->result.first_purchase, b->result.first_purchase);
+	}
 	if (a->entry != NULL && a->entry->seq != 0)
 		assert_entry_equal(a->entry, b->entry);
 	else
@@ -1255,6 +1267,24 @@ static void test_golden_values(void **state)
 	round_account(a);
 	round_purchase_rec(pr);
 	round_redemption_rec(rr);
+	round_idem(id);
+	/* a purchase recorded without a receipt: the results form */
+	loyalty_receipt_free(id->receipt);
+	id->receipt = NULL;
+	id->has_result = true;
+	id->result.points = 130;
+	id->result.credited = 100;
+	id->result.capped = 30;
+	id->result.pending_until = 1767225600000;
+	id->result.entry_seq = 4;
+	id->result.tier = ly_strdup("silver");
+	id->result.birth_month = 2;
+	id->result.birth_day = 29;
+	id->result.first_purchase = true;
+	round_idem(id);
+	free(id->result.tier);
+	id->result.tier = NULL; /* none */
+	id->result.first_purchase = false;
 	round_idem(id);
 	round_definition(&def);
 	loyalty_customer_free(c);

@@ -968,6 +968,101 @@ static void test_replayed_purchase_returns_the_same_receipt_and_writes_nothing(v
 	loyalty_program_free(p);
 }
 
+/* A program whose receipts read the tier, the birthday and the first purchase, with a 3-day
+ * hold and a cap per purchase; @p dir: durable (sync always) in that directory. */
+static loyalty_program *receipt_program(const char *dir)
+{
+	loyalty_program_options o = LOYALTY_PROGRAM_OPTIONS_INIT;
+	loyalty_journal_options j = LOYALTY_JOURNAL_OPTIONS_INIT;
+	loyalty_calculator *c = usd_calc(LOYALTY_ROUND_HALF_EVEN, 0, "points=3 per=200");
+	loyalty_program *p = NULL;
+
+	assert_ok(loyalty_calculator_exclude_product_type(c, "gift_card"));
+	assert_ok(loyalty_calculator_add(c, "tier_multiplier", "tiers", "tier.silver=5/4"));
+	assert_ok(loyalty_calculator_add(c, "birthday", "bday", "multiplier=2 period=day"));
+	assert_ok(loyalty_calculator_add(c, "first_purchase", "welcome", "bonus=7"));
+	o.pending_days = 3;
+	o.cap_per_purchase = 300;
+	if (dir == NULL) {
+		assert_ok(loyalty_program_new(&p, c, &o));
+	} else {
+		j.sync = LOYALTY_SYNC_ALWAYS;
+		assert_ok(loyalty_program_open(&p, dir, c, &o, &j, NULL));
+	}
+	if (loyalty_program_customer_count(p) == 0) {
+		assert_ok(loyalty_program_add_tier(p, "bronze", 0, NULL, 0));
+		assert_ok(loyalty_program_add_tier(p, "silver", 5000, NULL, 0));
+	}
+	return p;
+}
+
+/* Purchase @p i of the receipt scenario: lines of goods and a gift card. */
+static loyalty_purchase *receipt_purchase(const loyalty_id *id, int i)
+{
+	loyalty_purchase *pu = NULL;
+	char key[16];
+
+	snprintf(key, sizeof key, "r-%d", i);
+	assert_ok(loyalty_purchase_new(&pu, key, id, day_of(4, 1 + i), "USD"));
+	assert_ok(loyalty_purchase_add_item(pu, "sku-1", "goods", 1 + i % 3, 1999 + 1000 * i));
+	assert_ok(loyalty_purchase_add_item(pu, "sku-2", "gift_card", 1, 5000));
+	return pu;
+}
+
+/* Each purchase recorded with a receipt in one program and without in another; then a retry
+ * with a receipt pointer in the second: the receipt recomputed from the recorded request and
+ * the customer's facts of the time (tier before the purchase, birthday, first purchase) is the
+ * receipt of the first, though the customer has changed tier since; also after a reopen. */
+static void test_a_retry_recomputes_the_receipt_of_a_purchase_recorded_without_one(void **state)
+{
+	char dir[] = "/tmp/loyalty-receipt-XXXXXX";
+	loyalty_program *with, *without;
+	loyalty_receipt *r[6], *again = NULL;
+	loyalty_customer *c;
+	loyalty_id a = { { 0 } }, b = { { 0 } };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	with = receipt_program(NULL);
+	without = receipt_program(dir);
+	c = torture_customer(1);
+	a = *loyalty_customer_id(c);
+	assert_ok(loyalty_customer_set_birthday(c, 4, 3));
+	assert_ok(loyalty_program_enroll(with, "e-1", c, NULL, day_of(3, 1), NULL));
+	assert_ok(loyalty_program_enroll(without, "e-1", c, NULL, day_of(3, 1), NULL));
+	loyalty_customer_free(c);
+	b = a;
+	for (int i = 0; i < 6; i++) {
+		loyalty_purchase *pu = receipt_purchase(&a, i);
+		assert_ok(loyalty_program_record_purchase(with, pu, &r[i]));
+		assert_ok(loyalty_program_record_purchase(without, pu, NULL));
+		loyalty_purchase_free(pu);
+	}
+	assert_string_equal(snapshot_of(without, &a).tier, "silver");
+	assert_true(loyalty_receipt_capped(r[5]) > 0);
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < 6; i++) {
+			loyalty_purchase *pu = receipt_purchase(&b, i);
+			assert_ok(loyalty_program_record_purchase(without, pu, &again));
+			assert_receipts_equal(r[i], again);
+			loyalty_receipt_free(again);
+			again = NULL;
+			loyalty_purchase_free(pu);
+		}
+		loyalty_program_free(without);
+		without = receipt_program(dir); /* replays the journal: the same records */
+	}
+	for (int i = 0; i < 6; i++)
+		loyalty_receipt_free(r[i]);
+	loyalty_program_free(with);
+	loyalty_program_free(without);
+	{
+		char cmd[128];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
 static void test_purchase_key_reused_with_another_payload_conflicts(void **state)
 {
 	loyalty_program *p = simple_program(NULL);
@@ -2663,6 +2758,7 @@ int main(void)
 		cmocka_unit_test(test_purchase_credits_balance_lifetime_ledger_and_receipt),
 		cmocka_unit_test(test_purchase_earns_at_the_tier_held_before_it_and_upgrades_after),
 		cmocka_unit_test(test_replayed_purchase_returns_the_same_receipt_and_writes_nothing),
+		cmocka_unit_test(test_a_retry_recomputes_the_receipt_of_a_purchase_recorded_without_one),
 		cmocka_unit_test(test_purchase_key_reused_with_another_payload_conflicts),
 		cmocka_unit_test(test_purchase_by_an_unknown_customer_is_enotfound_and_records_nothing),
 		cmocka_unit_test(test_purchase_in_another_currency_records_nothing_and_frees_the_key),
