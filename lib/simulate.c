@@ -9,9 +9,11 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "history_internal.h"
 #include "internal.h"
@@ -19,7 +21,9 @@
 
 #define BATCH 1024
 #define PROGRESS_STEP 4096
+#define AUTO_THREADS 8192 /* events from which the two sides run at once by default */
 
+struct sim_side;
 typedef struct sim_side {
 	loyalty_simulation_totals t;
 	loyalty_simulation_period *series;
@@ -77,8 +81,24 @@ typedef struct sim {
 	loyalty_time end;
 	loyalty_progress_fn progress;
 	void *progress_data;
-	uint64_t done, total, reported;
+	uint64_t done, total, reported;   /* done: by the calling thread */
+	struct worker *worker;            /* the other side's thread, or NULL */
 } sim;
+
+/* The alternative's replay on a thread of its own (two sides at once). The calling thread
+ * alone calls the progress callback: it adds what the worker has done and, to cancel, raises
+ * the worker's stop flag, which the worker checks at each step. */
+typedef struct worker {
+	sim *m;
+	loyalty_program *p;
+	struct sim_side *s;
+	_Atomic uint64_t done;
+	_Atomic int stop;
+	_Atomic int finished;
+	int rc;
+	int error_code;
+	char message[512];
+} worker;
 
 static const char *const side_names[2] = { "base", "alternative" };
 
@@ -187,16 +207,37 @@ static int scan(loyalty_program *p, sim_side *s)
 	return LOYALTY_OK;
 }
 
-static int progress_step(sim *m, uint64_t units, bool force)
+static int canceled(uint64_t done, uint64_t total)
 {
-	m->done += units;
-	if (m->progress == NULL || (!force && m->done - m->reported < PROGRESS_STEP))
+	return ly_error(LOYALTY_ECANCELED, "loyalty_simulate: canceled by the progress callback at %llu of %llu",
+	                (unsigned long long)done, (unsigned long long)total);
+}
+
+/* Report progress from the calling thread: its own units and the worker's. */
+static int report_progress(sim *m, bool force)
+{
+	uint64_t done = m->done + (m->worker ? atomic_load(&m->worker->done) : 0);
+
+	if (m->progress == NULL || (!force && done - m->reported < PROGRESS_STEP))
 		return LOYALTY_OK;
-	m->reported = m->done;
-	if (m->progress(m->done, m->total, m->progress_data) != 0)
-		return ly_error(LOYALTY_ECANCELED, "loyalty_simulate: canceled by the progress callback at %llu of %llu",
-		                (unsigned long long)m->done, (unsigned long long)m->total);
+	m->reported = done;
+	if (m->progress(done, m->total, m->progress_data) != 0)
+		return canceled(done, m->total);
 	return LOYALTY_OK;
+}
+
+/* @p units more events replayed by side @p k (1 on the worker's thread when there is one). */
+static int progress_step(sim *m, int k, uint64_t units, bool force)
+{
+	if (m->worker != NULL && k == 1) {
+		atomic_fetch_add(&m->worker->done, units);
+		return atomic_load(&m->worker->stop) ? LOYALTY_ECANCELED : LOYALTY_OK;
+	}
+	m->done += units;
+	if (m->worker != NULL && atomic_load(&m->worker->finished) && m->worker->rc != LOYALTY_OK &&
+	    m->worker->rc != LOYALTY_ECANCELED)
+		return LOYALTY_ECANCELED; /* stop: the other side failed (its error is reported) */
+	return report_progress(m, force);
 }
 
 /* Sweep at @p at and add a point to the series. */
@@ -307,7 +348,7 @@ static int replay(sim *m, loyalty_program *p, sim_side *s, int k)
 			break;
 		}
 		}
-		if ((rc = progress_step(m, j - i, false)) != LOYALTY_OK)
+		if ((rc = progress_step(m, k, j - i, false)) != LOYALTY_OK)
 			return rc;
 		i = j;
 	}
@@ -320,7 +361,67 @@ static int replay(sim *m, loyalty_program *p, sim_side *s, int k)
 	if ((m->n > 0 || m->end != 0) && (s->nseries == 0 || s->series[s->nseries - 1].end != m->end))
 		if ((rc = sweep(p, s, m->end, k)) != LOYALTY_OK)
 			return rc;
-	return progress_step(m, 0, true);
+	return progress_step(m, k, 0, true);
+}
+
+static void *worker_main(void *arg)
+{
+	worker *w = arg;
+	int rc = replay(w->m, w->p, w->s, 1);
+
+	if (rc != LOYALTY_OK) {
+		w->error_code = rc;
+		snprintf(w->message, sizeof w->message, "%s", loyalty_last_error());
+	}
+	w->rc = rc;
+	atomic_store(&w->finished, 1);
+	return NULL;
+}
+
+/* Both replays: the alternative on a thread of its own when @p threads is 2 (and the thread
+ * can be made), else one after the other on the calling thread. */
+static int replay_both(sim *m, loyalty_program *const prog[2], sim_side s[2], int threads)
+{
+	worker w;
+	pthread_t tid;
+	int rc, wrc;
+
+	if (threads < 2) {
+		if ((rc = replay(m, prog[0], &s[0], 0)) != LOYALTY_OK)
+			return rc;
+		return replay(m, prog[1], &s[1], 1);
+	}
+	memset(&w, 0, sizeof w);
+	w.m = m;
+	w.p = prog[1];
+	w.s = &s[1];
+	atomic_init(&w.done, 0);
+	atomic_init(&w.stop, 0);
+	atomic_init(&w.finished, 0);
+	m->worker = &w;
+	if (pthread_create(&tid, NULL, worker_main, &w) != 0) {
+		m->worker = NULL;
+		return replay_both(m, prog, s, 1);
+	}
+	rc = replay(m, prog[0], &s[0], 0);
+	/* wait for the other side, reporting its progress */
+	while (rc == LOYALTY_OK && !atomic_load(&w.finished)) {
+		struct timespec pause = { 0, 20 * 1000 * 1000 };
+		nanosleep(&pause, NULL);
+		rc = report_progress(m, false);
+	}
+	if (rc != LOYALTY_OK)
+		atomic_store(&w.stop, 1);
+	pthread_join(tid, NULL);
+	m->worker = NULL;
+	m->done += atomic_load(&w.done);
+	wrc = w.rc;
+	/* the worker's own failure comes first; a stop the calling thread asked for is its error */
+	if (wrc != LOYALTY_OK && !(wrc == LOYALTY_ECANCELED && atomic_load(&w.stop)))
+		return ly_error(w.error_code, "%s", w.message);
+	if (rc != LOYALTY_OK)
+		return rc;
+	return report_progress(m, true);
 }
 
 /* ---- the figures at the end -------------------------------------------------------------- */
@@ -422,7 +523,7 @@ LOYALTY_API int loyalty_simulate(const loyalty_history *history, loyalty_program
 	sim m;
 	uint32_t *order = NULL;
 	loyalty_fraction value;
-	int rc;
+	int rc, threads;
 
 	LY_CHECK_NULL(history, fn);
 	LY_CHECK_NULL(base, fn);
@@ -437,6 +538,9 @@ LOYALTY_API int loyalty_simulate(const loyalty_history *history, loyalty_program
 	if (opts->point_value.den <= 0 || opts->point_value.num < 0 ||
 	    loyalty_fraction_reduce(opts->point_value, &value) != LOYALTY_OK)
 		return ly_error(LOYALTY_EINVAL, "%s: point_value must be a fraction >= 0 with a positive denominator", fn);
+	if (opts->threads < 0 || opts->threads > 2)
+		return ly_error(LOYALTY_EINVAL, "%s: threads must be 0 (automatic), 1 or 2 (got %d)", fn, opts->threads);
+	threads = opts->threads != 0 ? opts->threads : history->n >= AUTO_THREADS ? 2 : 1;
 	if (opts->period < LOYALTY_PERIOD_DAY || opts->period > LOYALTY_PERIOD_YEAR)
 		return ly_error(LOYALTY_EINVAL, "%s: period must be DAY, WEEK, MONTH, QUARTER or YEAR (got %d)", fn,
 		                (int)opts->period);
@@ -487,11 +591,12 @@ LOYALTY_API int loyalty_simulate(const loyalty_history *history, loyalty_program
 	}
 	r->point_value = value;
 	r->end = m.end;
-	rc = progress_step(&m, 0, true);
+	rc = report_progress(&m, true);
+	if (rc == LOYALTY_OK)
+		rc = replay_both(&m, prog, r->s, threads);
 	for (int k = 0; k < 2 && rc == LOYALTY_OK; k++) {
 		sim_side *s = &r->s[k];
-		if ((rc = replay(&m, prog[k], s, k)) == LOYALTY_OK &&
-		    (rc = value_of(s->t.issued, value, &s->t.cost)) == LOYALTY_OK)
+		if ((rc = value_of(s->t.issued, value, &s->t.cost)) == LOYALTY_OK)
 			rc = value_of(s->t.liability, value, &s->t.liability_value);
 	}
 	if (rc == LOYALTY_OK)

@@ -158,10 +158,12 @@ typedef struct loyalty_simulation_options {
 	loyalty_time end;              /**< the last sweep; 0: the end of the period of the last event */
 	loyalty_progress_fn progress;  /**< may be NULL: events done of total over both replays */
 	void *progress_data;
+	int threads;                   /**< 1: one side after the other; 2: both at once (the alternative on a
+	                                    second thread); 0 (default): 2 from 8,192 events, else 1 */
 } loyalty_simulation_options;
 
 #define LOYALTY_SIMULATION_OPTIONS_INIT \
-	{ LOYALTY_SIMULATION_OPTIONS_VERSION, { 1, 1 }, LOYALTY_PERIOD_MONTH, 0, NULL, NULL }
+	{ LOYALTY_SIMULATION_OPTIONS_VERSION, { 1, 1 }, LOYALTY_PERIOD_MONTH, 0, NULL, NULL, 0 }
 
 /** Fill @p opts with defaults for @p version. Errors: LOYALTY_EINVAL. */
 LOYALTY_API int loyalty_simulation_options_init(loyalty_simulation_options *opts, unsigned int version);
@@ -185,6 +187,12 @@ typedef enum loyalty_simulation_side {
  * batches, and loyalty_program_maintain() runs at every period boundary
  * (in @p base's UTC offset) and at the end, so holds mature, points expire
  * and tiers are reviewed as they would have been.
+ *
+ * With two threads (opts->threads) the alternative is replayed on a thread
+ * the simulation starts and joins, at the same time as the base on the
+ * calling thread: its custom strategies then run on that thread. The report
+ * is the same either way; the progress callback is only ever called on the
+ * calling thread.
  *
  * A redemption either side cannot pay (not enough points, unknown reward,
  * tier too low, no stock) is counted as refused, not an error; any other

@@ -684,6 +684,126 @@ static void test_progress_and_cancel(void **state)
 	free(csv);
 }
 
+/* ---- two threads ---------------------------------------------------------------------- */
+
+static loyalty_simulation_report *simulate_threads(const loyalty_history *h, int threads, calls *c, int *status)
+{
+	loyalty_simulation_options o = LOYALTY_SIMULATION_OPTIONS_INIT;
+	loyalty_program *base = base_program(), *alt = alternative_program();
+	loyalty_simulation_report *r = NULL;
+
+	o.point_value.num = 1;
+	o.point_value.den = 2;
+	o.threads = threads;
+	if (c != NULL) {
+		o.progress = on_progress;
+		o.progress_data = c;
+	}
+	*status = loyalty_simulate(h, base, alt, &o, &r);
+	loyalty_program_free(base);
+	loyalty_program_free(alt);
+	return r;
+}
+
+/* A bigger history (20,000 purchases of 1,000 customers, refunds, redemptions): the same
+ * report with one thread and with two, and cancellation and errors with two. */
+static void test_two_threads(void **state)
+{
+	loyalty_program *live = alternative_program();
+	loyalty_history *h = NULL, *big = NULL;
+	loyalty_simulation_report *r1, *r2;
+	torture_rng rng = { 42 };
+	calls c = { 0, 0, 0, 0, 1 };
+	int status;
+
+	(void)state;
+	record_history(live);
+	assert_ok(loyalty_history_from_program(&h, live, NULL, NULL));
+	r1 = simulate_threads(h, 2, NULL, &status);
+	assert_ok(status);
+	assert_known_report(r1);
+	loyalty_simulation_report_free(r1);
+
+	assert_ok(loyalty_history_new(&big));
+	for (unsigned n = 1; n <= 1000; n++) {
+		loyalty_customer *cu = torture_customer(n);
+		char key[32];
+		snprintf(key, sizeof key, "join-%u", n);
+		assert_ok(loyalty_history_add_enrollment(big, key, cu, NULL, T(1, 1)));
+		loyalty_customer_free(cu);
+	}
+	for (int i = 0; i < 20000; i++) {
+		unsigned n = (unsigned)torture_range(&rng, 1, 1000);
+		loyalty_customer *cu = torture_customer(n);
+		loyalty_time at = T(1, 2) + torture_range(&rng, 0, 300 * LOYALTY_MS_PER_DAY);
+		loyalty_purchase *pu;
+		char key[32], refund[32];
+		snprintf(key, sizeof key, "o-%d", i);
+		pu = torture_purchase(cu, key, at, "USD");
+		assert_ok(loyalty_purchase_add_item(pu, "thing", "goods", 1, torture_range(&rng, 100, 1500)));
+		assert_ok(loyalty_history_add_purchase(big, pu));
+		loyalty_purchase_free(pu);
+		if (i % 10 == 0) {
+			snprintf(refund, sizeof refund, "r-%d", i);
+			assert_ok(loyalty_history_add_refund(big, refund, key, 50, at + LOYALTY_MS_PER_DAY));
+		}
+		if (i % 7 == 0) {
+			snprintf(refund, sizeof refund, "x-%d", i);
+			assert_ok(loyalty_history_add_redemption(big, refund, loyalty_customer_id(cu), "voucher",
+			                                         at + LOYALTY_MS_PER_HOUR));
+		}
+		loyalty_customer_free(cu);
+	}
+	r1 = simulate_threads(big, 1, NULL, &status);
+	assert_ok(status);
+	r2 = simulate_threads(big, 2, &c, &status);
+	assert_ok(status);
+	assert_same_report(r1, r2);
+	{
+		loyalty_simulation_totals b, a;
+		assert_ok(loyalty_simulation_report_totals(r1, LOYALTY_SIDE_BASE, &b));
+		assert_ok(loyalty_simulation_report_totals(r1, LOYALTY_SIDE_ALTERNATIVE, &a));
+		assert_int_equal(b.purchases, 20000);
+		assert_int_equal(b.refunds, 2000);
+		assert_int_equal(b.redemptions + b.redemptions_refused, 2858);
+		assert_true(a.redemptions > b.redemptions);
+		assert_true(loyalty_simulation_report_tier_change_count(r1) > 0);
+	}
+	/* progress with two threads: monotone, from the calling thread, ending at the total */
+	assert_true(c.monotone);
+	assert_int_equal(c.last_done, 2 * loyalty_history_count(big, LOYALTY_EVENT_ALL));
+	assert_int_equal(c.last_total, c.last_done);
+	loyalty_simulation_report_free(r1);
+	loyalty_simulation_report_free(r2);
+	/* cancelled at the start, during the replays, and at the last call */
+	for (int k = 1; k <= c.n; k += c.n / 4 > 0 ? c.n / 4 : 1) {
+		calls d = { 0, k, 0, 0, 1 };
+		assert_null(simulate_threads(big, 2, &d, &status));
+		assert_int_equal(status, LOYALTY_ECANCELED);
+		assert_int_equal(d.n, k);
+	}
+	/* an error on either side names it */
+	{
+		loyalty_program_options po = LOYALTY_PROGRAM_OPTIONS_INIT;
+		loyalty_simulation_options o = LOYALTY_SIMULATION_OPTIONS_INIT;
+		loyalty_simulation_report *r = NULL;
+		for (int k = 0; k < 2; k++) {
+			loyalty_program *eur = NULL, *usd = base_program();
+			assert_ok(loyalty_program_new(&eur, torture_calculator("EUR", LOYALTY_ROUND_FLOOR, 0), &po));
+			o.threads = 2;
+			assert_status(loyalty_simulate(big, k ? usd : eur, k ? eur : usd, &o, &r), LOYALTY_ECURRENCY);
+			assert_null(r);
+			assert_non_null(strstr(loyalty_last_error(), k ? "loyalty_simulate: alternative: the purchase"
+			                                               : "loyalty_simulate: base: the purchase"));
+			loyalty_program_free(eur);
+			loyalty_program_free(usd);
+		}
+	}
+	loyalty_history_free(big);
+	loyalty_history_free(h);
+	loyalty_program_free(live);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -695,6 +815,7 @@ int main(void)
 		cmocka_unit_test(test_bad_csv),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_progress_and_cancel),
+		cmocka_unit_test(test_two_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
