@@ -64,6 +64,7 @@
 %include "swig/calculator.i"
 %include "swig/ledger.i"
 %include "swig/program.i"
+%include "swig/simulate.i"
 
 /* Java additions that use the domain types, so they come after them:
  * durable programs (include/loyalty/journal.h), wrapped in Java until a shared

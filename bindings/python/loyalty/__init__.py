@@ -78,6 +78,7 @@ from .program import (
 )
 from .purchase import LineItem, Purchase, PurchaseView, minor_digits
 from .receipt import Receipt, ReceiptLine
+from .simulate import History, SimulationPeriod, SimulationReport, SimulationTotals, TierChange, simulate
 
 #: the version of the C library compiled into this module ("0.1.0")
 version: str = capi.loyalty_version_string()
@@ -173,6 +174,12 @@ __all__ = [
     "Tiers",
     "TimeLike",
     "UserCallbackError",
+    "History",
+    "SimulationPeriod",
+    "SimulationReport",
+    "SimulationTotals",
+    "TierChange",
+    "simulate",
     "from_ms",
     "is_currency",
     "minor_digits",
