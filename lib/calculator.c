@@ -398,32 +398,21 @@ static int run_custom(const ly_strategy *s, ly_calc_state *cs, ly_frac *points, 
 	return LOYALTY_OK;
 }
 
-LOYALTY_API int loyalty_calculator_compute(const loyalty_calculator *c, const loyalty_customer *customer,
-                                           const loyalty_purchase *purchase, const loyalty_calc_context *ctx,
-                                           loyalty_receipt **out)
+/* The pipeline over one purchase. With @p out, a receipt is made; without,
+ * only *points is set. Messages start with @p fn. The caller checked the
+ * arguments (currency, customer). */
+int ly_calc_run(const loyalty_calculator *c, const loyalty_customer *customer, const loyalty_purchase *purchase,
+                int first_purchase, loyalty_receipt **out, loyalty_points *points, const char *fn)
 {
-	static const char fn[] = "loyalty_calculator_compute";
 	unsigned char elig_stack[STACK_ITEMS];
 	ly_frac frac_stack[2 * STACK_ITEMS];
 	unsigned char *eligible = elig_stack;
 	ly_frac *fracs = frac_stack;
 	loyalty_receipt *r = NULL;
 	ly_calc_state cs;
+	loyalty_points rounded;
 	size_t n;
 	int rc = LOYALTY_OK;
-
-	LY_CHECK_NULL(c, fn);
-	LY_CHECK_NULL(customer, fn);
-	LY_CHECK_NULL(purchase, fn);
-	LY_CHECK_NULL(out, fn);
-	if (ctx != NULL && ctx->version != LOYALTY_CALC_CONTEXT_VERSION)
-		return ly_error(LOYALTY_EINVAL, "%s: ctx.version %u unknown (expected %d)", fn, ctx->version,
-		                LOYALTY_CALC_CONTEXT_VERSION);
-	if (strcmp(purchase->currency, c->opts.currency) != 0)
-		return ly_error(LOYALTY_ECURRENCY, "%s: purchase currency %s differs from the calculator's %s", fn,
-		                purchase->currency, c->opts.currency);
-	if (loyalty_id_compare(&purchase->customer_id, &customer->id) != 0)
-		return ly_error(LOYALTY_EINVAL, "%s: purchase.customer_id is not the customer's id", fn);
 
 	n = purchase->count;
 	if (n > STACK_ITEMS) {
@@ -437,7 +426,7 @@ LOYALTY_API int loyalty_calculator_compute(const loyalty_calculator *c, const lo
 	memset(&cs, 0, sizeof cs);
 	cs.customer = customer;
 	cs.purchase = purchase;
-	cs.first_purchase = ctx != NULL && ctx->first_purchase;
+	cs.first_purchase = first_purchase;
 	cs.utc_offset = c->opts.utc_offset_minutes;
 	cs.stacking = c->opts.stacking;
 	cs.n = n;
@@ -457,15 +446,16 @@ LOYALTY_API int loyalty_calculator_compute(const loyalty_calculator *c, const lo
 	ly_civil_from_days(cs.local_day, &cs.year, &cs.month, &cs.day);
 	cs.weekday = ly_weekday(cs.local_day);
 
-	r = calloc(1, sizeof *r);
-	if (r == NULL || (c->count && (r->lines = calloc(c->count, sizeof *r->lines)) == NULL) ||
-	    ly_receipt_intern(r, purchase->key, &r->key_off) != LOYALTY_OK) {
-		rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
-		goto done;
+	if (out != NULL) {
+		r = calloc(1, sizeof *r);
+		if (r == NULL || (c->count && (r->lines = calloc(c->count, sizeof *r->lines)) == NULL) ||
+		    ly_receipt_intern(r, purchase->key, &r->key_off) != LOYALTY_OK) {
+			rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
+			goto done;
+		}
 	}
 	for (size_t i = 0; i < c->count; i++) {
 		const ly_strategy *s = &c->strategies[i];
-		ly_rline *line = &r->lines[i];
 		char detail[DETAIL_SIZE] = "";
 		ly_frac pts = { 0, 1 };
 		int applied = 1;
@@ -491,16 +481,27 @@ LOYALTY_API int loyalty_calculator_compute(const loyalty_calculator *c, const lo
 			rc = ly_error(LOYALTY_ERANGE, "%s: total overflows after strategy '%s'", fn, s->name);
 			goto done;
 		}
-		line->role = s->role;
-		line->applied = applied;
-		line->points = pts;
-		if (ly_receipt_intern(r, s->name, &line->name_off) != LOYALTY_OK ||
-		    ly_receipt_intern(r, s->kind ? s->kind->name : "custom", &line->kind_off) != LOYALTY_OK ||
-		    ly_receipt_intern(r, detail, &line->detail_off) != LOYALTY_OK) {
-			rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
+		if (r != NULL) {
+			ly_rline *line = &r->lines[i];
+			line->role = s->role;
+			line->applied = applied;
+			line->points = pts;
+			if (ly_receipt_intern(r, s->name, &line->name_off) != LOYALTY_OK ||
+			    ly_receipt_intern(r, s->kind ? s->kind->name : "custom", &line->kind_off) != LOYALTY_OK ||
+			    ly_receipt_intern(r, detail, &line->detail_off) != LOYALTY_OK) {
+				rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
+				goto done;
+			}
+			r->nlines++;
+		}
+	}
+	if (r == NULL) {
+		if (ly_frac_round(cs.total, c->opts.rounding, &rounded) != LOYALTY_OK) {
+			rc = ly_error(LOYALTY_ERANGE, "%s: total points out of range", fn);
 			goto done;
 		}
-		r->nlines++;
+		*points = rounded;
+		goto done;
 	}
 	r->exact = cs.total;
 	r->base = cs.base_total;
@@ -514,6 +515,8 @@ LOYALTY_API int loyalty_calculator_compute(const loyalty_calculator *c, const lo
 	r->eligible_spend = cs.eligible_spend;
 	memcpy(r->currency, purchase->currency, sizeof r->currency);
 	r->customer_id = customer->id;
+	if (points != NULL)
+		*points = r->points;
 	*out = r;
 	r = NULL;
 done:
@@ -523,4 +526,55 @@ done:
 	if (fracs != frac_stack)
 		free(fracs);
 	return rc;
+}
+
+/* The checks shared by compute and score. */
+static int check_call(const loyalty_calculator *c, const loyalty_customer *customer,
+                      const loyalty_purchase *purchase, const loyalty_calc_context *ctx, const void *out,
+                      const char *fn)
+{
+	LY_CHECK_NULL(c, fn);
+	LY_CHECK_NULL(customer, fn);
+	LY_CHECK_NULL(purchase, fn);
+	LY_CHECK_NULL(out, fn);
+	if (ctx != NULL && ctx->version != LOYALTY_CALC_CONTEXT_VERSION)
+		return ly_error(LOYALTY_EINVAL, "%s: ctx.version %u unknown (expected %d)", fn, ctx->version,
+		                LOYALTY_CALC_CONTEXT_VERSION);
+	if (strcmp(purchase->currency, c->opts.currency) != 0)
+		return ly_error(LOYALTY_ECURRENCY, "%s: purchase currency %s differs from the calculator's %s", fn,
+		                purchase->currency, c->opts.currency);
+	if (loyalty_id_compare(&purchase->customer_id, &customer->id) != 0)
+		return ly_error(LOYALTY_EINVAL, "%s: purchase.customer_id is not the customer's id", fn);
+	return LOYALTY_OK;
+}
+
+LOYALTY_API int loyalty_calculator_compute(const loyalty_calculator *c, const loyalty_customer *customer,
+                                           const loyalty_purchase *purchase, const loyalty_calc_context *ctx,
+                                           loyalty_receipt **out)
+{
+	static const char fn[] = "loyalty_calculator_compute";
+	int rc = check_call(c, customer, purchase, ctx, out, fn);
+
+	if (rc != LOYALTY_OK)
+		return rc;
+	return ly_calc_run(c, customer, purchase, ctx != NULL && ctx->first_purchase, out, NULL, fn);
+}
+
+LOYALTY_API int loyalty_calculator_score(const loyalty_calculator *c, const loyalty_customer *customer,
+                                         const loyalty_purchase *purchase, const loyalty_calc_context *ctx,
+                                         loyalty_points *out)
+{
+	static const char fn[] = "loyalty_calculator_score";
+	int rc = check_call(c, customer, purchase, ctx, out, fn);
+
+	if (rc != LOYALTY_OK)
+		return rc;
+	return ly_calc_run(c, customer, purchase, ctx != NULL && ctx->first_purchase, NULL, out, fn);
+}
+
+/* ---- for lib/score.c ---------------------------------------------------------- */
+
+const loyalty_calculator_options *ly_calc_options(const loyalty_calculator *c)
+{
+	return &c->opts;
 }

@@ -61,6 +61,14 @@ const ly_strategy_kind *ly_strategy_kind_find(const char *name);
 int ly_calculator_attach(loyalty_calculator *c);
 void ly_calculator_detach(loyalty_calculator *c);
 
+/* calculator.c: the pipeline over one purchase, for compute, score and
+ * score_columns. With @p out a receipt is made (*points may be NULL), without
+ * only *points is set. Messages start with @p fn. The caller has checked
+ * the arguments. */
+int ly_calc_run(const loyalty_calculator *c, const loyalty_customer *customer, const loyalty_purchase *purchase,
+                int first_purchase, loyalty_receipt **out, loyalty_points *points, const char *fn);
+const loyalty_calculator_options *ly_calc_options(const loyalty_calculator *c);
+
 extern const ly_strategy_kind ly_kind_base_rate;
 extern const ly_strategy_kind ly_kind_product_type;
 extern const ly_strategy_kind ly_kind_tier_multiplier;

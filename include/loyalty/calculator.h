@@ -148,6 +148,87 @@ LOYALTY_API int loyalty_calculator_compute(const loyalty_calculator *c, const lo
                                            const loyalty_purchase *purchase, const loyalty_calc_context *ctx,
                                            loyalty_receipt **out);
 
+/**
+ * The points loyalty_calculator_compute() would put in its receipt, without
+ * making a receipt: the same exact arithmetic and rounding, the same checks
+ * and errors, no allocation for purchases of up to 16 items.
+ * Thread safety: as compute (read-only on the calculator; any number of
+ * threads). Errors: as loyalty_calculator_compute(), with *out unchanged.
+ */
+LOYALTY_API int loyalty_calculator_score(const loyalty_calculator *c, const loyalty_customer *customer,
+                                         const loyalty_purchase *purchase, const loyalty_calc_context *ctx,
+                                         loyalty_points *out);
+
+#define LOYALTY_SCORE_COLUMNS_VERSION 1
+
+/**
+ * A batch of purchases as columns (struct of arrays), for
+ * loyalty_calculator_score_columns(). Every array is borrowed for the call.
+ * Purchase i is made by customer customer[i] at at[i] and has the lines
+ * line_start[i] .. line_start[i+1]-1; nlines is line_start[npurchases].
+ * Purchases have no channel, no key and no SKUs; customers have no id.
+ */
+typedef struct loyalty_score_columns {
+	unsigned int version;            /**< LOYALTY_SCORE_COLUMNS_VERSION */
+	size_t npurchases;
+	const loyalty_time *at;          /**< [npurchases] ms since the epoch */
+	const uint32_t *customer;        /**< [npurchases] index into the customer columns */
+	const uint32_t *line_start;      /**< [npurchases + 1] purchase i has lines line_start[i] .. line_start[i+1]-1; line_start[0] == 0 */
+	const uint32_t *line_type;       /**< [nlines] index into type_names */
+	const int64_t *quantity;         /**< [nlines] >= 1 */
+	const int64_t *unit_price;       /**< [nlines] minor units >= 0 */
+	const char *const *type_names;   /**< [ntypes] product type names */
+	size_t ntypes;
+	size_t ncustomers;
+	const uint32_t *customer_tier;   /**< [ncustomers] index into tier_names, UINT32_MAX = no tier; NULL = nobody has a tier */
+	const char *const *tier_names;   /**< [ntiers] */
+	size_t ntiers;
+	const uint8_t *birth_month;      /**< [ncustomers] 1..12, 0 = no birthday; NULL = nobody */
+	const uint8_t *birth_day;        /**< [ncustomers] 1..31 (valid for the month, 29 Feb allowed) */
+	const uint8_t *first_purchase;   /**< [npurchases] non-zero = the customer's first purchase; NULL = none */
+	const char *currency;            /**< the purchases' currency (ISO code); must be the calculator's */
+} loyalty_score_columns;
+
+/* every field named, so that -Wextra (missing-field-initializers) stays quiet */
+#define LOYALTY_SCORE_COLUMNS_INIT \
+	{ LOYALTY_SCORE_COLUMNS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, 0, NULL, NULL, \
+	  NULL, NULL }
+
+/**
+ * Score a batch of purchases given as columns: points[i] is what
+ * loyalty_calculator_compute() would give purchase i (a purchase without
+ * channel, for a customer with the tier and birthday of its columns).
+ *
+ * First the columns are checked: a NULL array that is required (at,
+ * customer, line_start when npurchases > 0; line_type, quantity, unit_price
+ * when there are lines; type_names, tier_names when their count is not 0;
+ * birth_day with birth_month), an index out of range, line_start not
+ * starting at 0 or decreasing, a quantity < 1, a unit price < 0, a month
+ * outside 0..12 or a day not in the month (29 February is allowed), a name
+ * that is not a valid product type or tier name: LOYALTY_EINVAL; a currency
+ * other than the calculator's: LOYALTY_ECURRENCY. The message names the
+ * column and index, and nothing is written.
+ *
+ * Then each purchase is scored. A purchase that fails (LOYALTY_ERANGE: a
+ * line or purchase total beyond int64 or an overflow in the arithmetic;
+ * LOYALTY_EUSER: a custom strategy failed) gets points 0 and its status in
+ * status[i]; the others get LOYALTY_OK. The call then returns the first
+ * failure's status with a message naming that purchase's index, or
+ * LOYALTY_OK when every purchase succeeded.
+ *
+ * Custom strategies see a purchase with an empty key and channel, lines with
+ * an empty SKU and a customer with the nil id.
+ *
+ * @p points: [npurchases], written. @p status: [npurchases] or NULL.
+ * Thread safety: as compute (read-only on the calculator; any number of
+ * threads, each with its own output arrays).
+ * Errors: LOYALTY_EINVAL, LOYALTY_ECURRENCY (nothing written),
+ * LOYALTY_ERANGE, LOYALTY_EUSER (per purchase, see above), LOYALTY_ENOMEM
+ * (nothing written).
+ */
+LOYALTY_API int loyalty_calculator_score_columns(const loyalty_calculator *c, const loyalty_score_columns *cols,
+                                                 loyalty_points *points, int *status);
+
 LOYALTY_END_DECLS
 
 #endif /* LOYALTY_CALCULATOR_H */
