@@ -55,7 +55,8 @@ static int64_t loyalty_swig_period_field(const loyalty_simulation_period *p, int
 /* The simulation, for a language's wrapper: both programs are bracketed as program calls. */
 static loyalty_simulation_report *loyalty_swig_simulate(const loyalty_history *history, loyalty_program *base,
                                                         loyalty_program *alternative, loyalty_fraction point_value,
-                                                        int period, int64_t end, loyalty_progress_fn fn, void *data)
+                                                        int period, int64_t end, int threads, loyalty_progress_fn fn,
+                                                        void *data)
 {
 	loyalty_simulation_options o = LOYALTY_SIMULATION_OPTIONS_INIT;
 	loyalty_simulation_report *r = NULL;
@@ -65,6 +66,7 @@ static loyalty_simulation_report *loyalty_swig_simulate(const loyalty_history *h
 	o.point_value = point_value;
 	o.period = (loyalty_period)period;
 	o.end = end;
+	o.threads = threads;
 	o.progress = fn;
 	o.progress_data = data;
 	if ((rc = loyalty_swig_enter(&outer, base)) != LOYALTY_OK)
@@ -300,11 +302,11 @@ static PyObject *loyalty_py_history_from_csv(const char *path, const char *curre
 
 static PyObject *loyalty_py_simulate(const loyalty_history *history, loyalty_program *base,
                                      loyalty_program *alternative, loyalty_fraction point_value, int period,
-                                     int64_t end, PyObject *progress)
+                                     int64_t end, int threads, PyObject *progress)
 {
 	LOYALTY_PY_PROGRESS(progress)
-	loyalty_simulation_report *r = loyalty_swig_simulate(history, base, alternative, point_value, period, end, fn_,
-	                                                     &pr_);
+	loyalty_simulation_report *r = loyalty_swig_simulate(history, base, alternative, point_value, period, end,
+	                                                     threads, fn_, &pr_);
 
 	if (loyalty_py_progress_done(&pr_, r == NULL))
 		return NULL;
@@ -334,7 +336,8 @@ PyObject *loyalty_py_history_from_export(const char *path, PyObject *progress);
 PyObject *loyalty_py_history_from_journal(const char *dir, PyObject *progress);
 PyObject *loyalty_py_history_from_csv(const char *path, const char *currency, PyObject *progress);
 PyObject *loyalty_py_simulate(const loyalty_history *history, loyalty_program *base, loyalty_program *alternative,
-                              loyalty_fraction point_value, int period, int64_t end, PyObject *progress);
+                              loyalty_fraction point_value, int period, int64_t end, int threads,
+                              PyObject *progress);
 %exception;
 
 /* ---- Java: progress as an org.libloyalty.ProgressListener -------------------------------- */
@@ -438,14 +441,14 @@ static loyalty_history *loyalty_java_history_from_csv(JNIEnv *env, const char *p
 static loyalty_simulation_report *loyalty_java_simulate(JNIEnv *env, const loyalty_history *history,
                                                         loyalty_program *base, loyalty_program *alternative,
                                                         loyalty_fraction point_value, int period, int64_t end,
-                                                        jobject listener)
+                                                        int threads, jobject listener)
 {
 	loyalty_java_progress pr;
 	loyalty_simulation_report *r;
 
 	if (loyalty_java_progress_init(env, &pr, listener) != 0)
 		return NULL;
-	r = loyalty_swig_simulate(history, base, alternative, point_value, period, end,
+	r = loyalty_swig_simulate(history, base, alternative, point_value, period, end, threads,
 	                          listener ? loyalty_java_progress_call : NULL, &pr);
 	loyalty_java_progress_done(&pr, r == NULL);
 	return r;
@@ -471,6 +474,6 @@ loyalty_history *loyalty_java_history_from_csv(JNIEnv *env, const char *path, co
                                                jobject listener);
 loyalty_simulation_report *loyalty_java_simulate(JNIEnv *env, const loyalty_history *history, loyalty_program *base,
                                                  loyalty_program *alternative, loyalty_fraction point_value,
-                                                 int period, int64_t end, jobject listener);
+                                                 int period, int64_t end, int threads, jobject listener);
 %loyalty_fallible_end
 #endif
