@@ -17,6 +17,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -37,6 +38,10 @@
 #define HEADER_SIZE 16
 #define FRAME_SIZE 12
 #define MAX_RECORD (256u * 1024 * 1024)
+/* the size of a version-1 loyalty_journal_options: everything before the version-2 fields */
+#define JOURNAL_OPTIONS_V1_SIZE offsetof(loyalty_journal_options, progress)
+_Static_assert(JOURNAL_OPTIONS_V1_SIZE == offsetof(loyalty_journal_options, snapshot_bytes) + sizeof(int64_t),
+               "the version-2 fields follow the version-1 struct without a gap");
 
 /* snapshot record types */
 enum {
@@ -60,7 +65,45 @@ struct ly_journal {
 	uint64_t waiting;   /* records waiting for an fsync */
 	bool syncing;
 	bool failed;        /* a write or fsync failed: no more writes until reopened */
+	bool read_only;     /* opened with read_only: no lock, no file open for writing, every append refused */
 };
+
+/* Progress of loading, in records (frames). */
+typedef struct progress {
+	loyalty_progress_fn fn;
+	void *data;
+	uint64_t done, total, next;
+	const char *fn_name;
+} progress;
+
+#define PROGRESS_EVERY 1024
+
+static int progress_report(progress *pr)
+{
+	if (pr->fn == NULL)
+		return LOYALTY_OK;
+	pr->next = pr->done + PROGRESS_EVERY;
+	if (pr->fn(pr->done, pr->total, pr->data) != 0)
+		return ly_error(LOYALTY_ECANCELED, "%s: canceled by the progress callback at record %llu of %llu",
+		                pr->fn_name, (unsigned long long)pr->done, (unsigned long long)pr->total);
+	return LOYALTY_OK;
+}
+
+/* One more record loaded: report every PROGRESS_EVERY records (never the last one: progress_end does). */
+static inline int progress_step(progress *pr)
+{
+	pr->done++;
+	if (pr->fn == NULL || pr->done < pr->next || pr->done >= pr->total)
+		return LOYALTY_OK;
+	return progress_report(pr);
+}
+
+/* The final call: done == total. */
+static int progress_end(progress *pr)
+{
+	pr->total = pr->done;
+	return progress_report(pr);
+}
 
 static _Thread_local const ly_journal *tl_journal;
 static _Thread_local uint64_t tl_wait;
@@ -215,6 +258,8 @@ int ly_journal_append(loyalty_program *p, int type, const uint8_t *body, size_t 
 	ly_enc rec;
 	int rc = LOYALTY_OK;
 
+	if (j->read_only)
+		return ly_error(LOYALTY_ESTATE, "the program is read-only (opened with read_only): nothing was changed");
 	ly_enc_init(&rec);
 	if (ly_encode_record(&rec, type, body, len) != LOYALTY_OK || rec.failed) {
 		ly_enc_free(&rec);
@@ -588,7 +633,7 @@ static int open_record(const uint8_t *payload, size_t len, int *type, ly_dec *bo
 
 /* Build a program from snapshot frames (after the header). */
 static int restore(loyalty_program **out, reader *r, loyalty_calculator *calc, const loyalty_program_options *opts,
-                   const char *what)
+                   const char *what, progress *pr)
 {
 	loyalty_program *p = NULL;
 	ly_definition def, given;
@@ -611,6 +656,8 @@ static int restore(loyalty_program **out, reader *r, loyalty_calculator *calc, c
 		rc = ly_error(LOYALTY_ECORRUPT, "%s: the first record is not the program definition", what);
 	if (rc == LOYALTY_OK)
 		rc = ly_decode_definition(&body, &def);
+	if (rc == LOYALTY_OK)
+		rc = progress_step(pr);
 	if (rc != LOYALTY_OK)
 		goto fail;
 	records++;
@@ -644,6 +691,8 @@ static int restore(loyalty_program **out, reader *r, loyalty_calculator *calc, c
 		}
 		if (rc == LOYALTY_OK)
 			rc = open_record(payload, plen, &type, &body);
+		if (rc == LOYALTY_OK)
+			rc = progress_step(pr);
 		if (rc != LOYALTY_OK)
 			goto fail;
 		records++;
@@ -697,8 +746,8 @@ static int restore(loyalty_program **out, reader *r, loyalty_calculator *calc, c
 			a->entries[a->nentries++] = e.seq;
 			t.next_seq++;
 		} else if (type == SREC_PURCHASE) {
-			ly_purchase_rec *pr;
-			if ((rc = ly_decode_purchase_rec(&body, &pr)) != LOYALTY_OK || (rc = ly_txn_put_purchase(&t, pr)) != LOYALTY_OK)
+			ly_purchase_rec *rec;
+			if ((rc = ly_decode_purchase_rec(&body, &rec)) != LOYALTY_OK || (rc = ly_txn_put_purchase(&t, rec)) != LOYALTY_OK)
 				goto fail;
 		} else if (type == SREC_REDEMPTION) {
 			ly_redemption_rec *rr;
@@ -1016,17 +1065,132 @@ static int cut_tail(ly_journal *j, const char *path, const uint8_t *data, size_t
 	return rc;
 }
 
-static int check_jopts(const loyalty_journal_options *jo)
+/* Read the caller's options (version 1: the smaller struct of version 1) into @p out. */
+static int get_jopts(const loyalty_journal_options *in, loyalty_journal_options *out)
 {
-	if (jo->version != LOYALTY_JOURNAL_OPTIONS_VERSION)
-		return ly_error(LOYALTY_EINVAL, "loyalty_program_open: jopts.version %u unknown", jo->version);
-	if ((int)jo->sync < 0 || jo->sync > LOYALTY_SYNC_NONE)
+	static const loyalty_journal_options defaults = LOYALTY_JOURNAL_OPTIONS_INIT;
+
+	*out = defaults;
+	if (in == NULL)
+		return LOYALTY_OK;
+	if (in->version == 1)
+		memcpy(out, in, JOURNAL_OPTIONS_V1_SIZE);
+	else if (in->version == LOYALTY_JOURNAL_OPTIONS_VERSION)
+		*out = *in;
+	else
+		return ly_error(LOYALTY_EINVAL, "loyalty_program_open: jopts.version %u unknown (expected 1..%d)",
+		                in->version, LOYALTY_JOURNAL_OPTIONS_VERSION);
+	out->version = LOYALTY_JOURNAL_OPTIONS_VERSION;
+	if ((int)out->sync < 0 || out->sync > LOYALTY_SYNC_NONE)
 		return ly_error(LOYALTY_EINVAL, "loyalty_program_open: jopts.sync unknown");
-	if (jo->batch_ms < 0 || jo->batch_ms > 10000 || jo->batch_records < 1)
+	if (out->batch_ms < 0 || out->batch_ms > 10000 || out->batch_records < 1)
 		return ly_error(LOYALTY_EINVAL, "loyalty_program_open: jopts.batch_ms must be 0..10000 and batch_records >= 1");
-	if (jo->snapshot_bytes < 0)
+	if (out->snapshot_bytes < 0)
 		return ly_error(LOYALTY_EINVAL, "loyalty_program_open: jopts.snapshot_bytes must be >= 0");
 	return LOYALTY_OK;
+}
+
+LOYALTY_API int loyalty_journal_options_init(loyalty_journal_options *opts, unsigned int version)
+{
+	static const loyalty_journal_options defaults = LOYALTY_JOURNAL_OPTIONS_INIT;
+
+	LY_CHECK_NULL(opts, "loyalty_journal_options_init");
+	if (version == 1) {
+		memcpy(opts, &defaults, JOURNAL_OPTIONS_V1_SIZE);
+		opts->version = 1;
+		return LOYALTY_OK;
+	}
+	if (version != LOYALTY_JOURNAL_OPTIONS_VERSION)
+		return ly_error(LOYALTY_EINVAL, "loyalty_journal_options_init: unknown version %u", version);
+	*opts = defaults;
+	return LOYALTY_OK;
+}
+
+/* Frames in @p len bytes of frames, counted by their headers alone (length checksum and bounds):
+ * the total for progress. */
+static uint64_t count_frames(const uint8_t *data, size_t len)
+{
+	uint64_t n = 0;
+
+	for (size_t off = 0; len - off >= FRAME_SIZE;) {
+		uint32_t flen = get_u32(data + off);
+		if (ly_crc32c(0, data + off, 4) != get_u32(data + off + 4) || flen > MAX_RECORD ||
+		    flen > len - off - FRAME_SIZE)
+			break;
+		off += FRAME_SIZE + flen;
+		n++;
+	}
+	return n;
+}
+
+/* The files of the newest generation, read whole. */
+typedef struct gen_files {
+	uint64_t gen;
+	bool found;         /* a snapshot exists */
+	char *snap_path, *journal_path;
+	uint8_t *snap, *journal;
+	size_t snap_len, journal_len;
+	bool has_journal;   /* journal-<gen>.ljr exists */
+} gen_files;
+
+static void gen_files_free(gen_files *g)
+{
+	free(g->snap_path);
+	free(g->journal_path);
+	free(g->snap);
+	free(g->journal);
+	memset(g, 0, sizeof *g);
+}
+
+/* Read a whole file; *missing set (and LOYALTY_OK returned) when it does not exist. */
+static int read_if_present(const char *path, uint8_t **out, size_t *len, bool *missing)
+{
+	*missing = false;
+	if (access(path, F_OK) != 0 && errno == ENOENT) {
+		*missing = true;
+		return LOYALTY_OK;
+	}
+	return read_file(path, out, len);
+}
+
+/* Find and read the newest generation. A writer (another process or handle, when we are read-only)
+ * may compact meanwhile: it writes generation g+1 whole before removing g, so a file of g that
+ * vanishes means g+1 is there: look again. */
+static int load_generation(const char *dir, bool read_only, gen_files *g)
+{
+	for (int attempt = 0;; attempt++) {
+		bool missing;
+		int rc;
+
+		gen_files_free(g);
+		if ((rc = find_generation(dir, &g->gen, &g->found)) != LOYALTY_OK || !g->found)
+			return rc;
+		g->snap_path = gen_path(dir, "snapshot", g->gen, "lsn");
+		g->journal_path = gen_path(dir, "journal", g->gen, "ljr");
+		if (g->snap_path == NULL || g->journal_path == NULL)
+			return ly_error(LOYALTY_ENOMEM, "out of memory");
+		if ((rc = read_if_present(g->snap_path, &g->snap, &g->snap_len, &missing)) != LOYALTY_OK)
+			return rc;
+		if (missing) {
+			if (read_only && attempt < 100)
+				continue;
+			errno = ENOENT;
+			return io_error("cannot open", g->snap_path);
+		}
+		if ((rc = read_if_present(g->journal_path, &g->journal, &g->journal_len, &missing)) != LOYALTY_OK)
+			return rc;
+		g->has_journal = !missing;
+		if (missing && read_only && attempt < 100) {
+			/* compacted meanwhile (a newer snapshot), or a crash before the journal was created */
+			uint64_t newer;
+			bool found;
+			if ((rc = find_generation(dir, &newer, &found)) != LOYALTY_OK)
+				return rc;
+			if (found && newer != g->gen)
+				continue;
+		}
+		return LOYALTY_OK;
+	}
 }
 
 LOYALTY_API int loyalty_program_open(loyalty_program **out, const char *dir, loyalty_calculator *calculator,
@@ -1034,60 +1198,84 @@ LOYALTY_API int loyalty_program_open(loyalty_program **out, const char *dir, loy
                                      loyalty_recovery_info *info)
 {
 	static const char fn[] = "loyalty_program_open";
-	loyalty_journal_options jo = LOYALTY_JOURNAL_OPTIONS_INIT;
+	loyalty_journal_options jo;
 	loyalty_recovery_info ri = { 0, 0, 0, -1, 0 };
+	progress pr = { 0 };
 	loyalty_program *p = NULL;
 	ly_journal *j;
-	uint8_t *data = NULL;
-	size_t len = 0;
-	char *path = NULL, *lockp;
-	bool found;
-	uint64_t gen, hgen;
+	gen_files g = { 0 };
+	size_t jlen = 0, cut_at = 0;
+	bool made_dir = false, made_lock = false, cut = false;
+	char *lockp = NULL;
+	uint64_t hgen;
 	int rc;
 
 	LY_CHECK_NULL(out, fn);
 	LY_CHECK_NULL(dir, fn);
 	LY_CHECK_NULL(calculator, fn);
-	if (jopts)
-		jo = *jopts;
-	if ((rc = check_jopts(&jo)) != LOYALTY_OK)
+	if ((rc = get_jopts(jopts, &jo)) != LOYALTY_OK)
 		return rc;
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+	pr.fn = jo.progress;
+	pr.data = jo.progress_data;
+	pr.fn_name = fn;
+	if (jo.read_only) {
+		struct stat st;
+		if (stat(dir, &st) != 0 && errno == ENOENT)
+			return ly_error(LOYALTY_ENOTFOUND, "%s: %s does not exist (read_only creates nothing)", fn, dir);
+	} else if (mkdir(dir, 0755) == 0) {
+		made_dir = true;
+	} else if (errno != EEXIST) {
 		return io_error("cannot create", dir);
+	}
 	j = calloc(1, sizeof *j);
 	if (j == NULL || (j->dir = ly_strdup(dir)) == NULL) {
 		free(j);
-		return ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
+		rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
+		goto fail_nothing;
 	}
 	j->fd = j->lock_fd = j->dir_fd = -1;
 	j->opts = jo;
+	j->read_only = jo.read_only != 0;
 	pthread_mutex_init(&j->mu, NULL);
 	pthread_cond_init(&j->cv, NULL);
-	j->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	lockp = path_join(dir, "lock");
-	if (j->dir_fd < 0 || lockp == NULL) {
-		free(lockp);
-		rc = j->dir_fd < 0 ? io_error("cannot open", dir) : ly_error(LOYALTY_ENOMEM, "out of memory");
-		goto fail;
+	if (!j->read_only) {
+		j->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		lockp = path_join(dir, "lock");
+		if (j->dir_fd < 0 || lockp == NULL) {
+			rc = j->dir_fd < 0 ? io_error("cannot open", dir) : ly_error(LOYALTY_ENOMEM, "out of memory");
+			goto fail;
+		}
+		j->lock_fd = open(lockp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (j->lock_fd >= 0)
+			made_lock = true;
+		else if (errno == EEXIST)
+			j->lock_fd = open(lockp, O_RDWR | O_CLOEXEC);
+		if (j->lock_fd < 0) {
+			rc = io_error("cannot create the lock file in", dir);
+			goto fail;
+		}
+		/* flock() locks belong to the open file description: a second open() of the lock file,
+		 * even in this process, is refused while this one holds it */
+		if (flock(j->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+			made_lock = false; /* someone else's */
+			rc = ly_error(LOYALTY_ESTATE, "%s: %s is open in another process (or handle)", fn, dir);
+			goto fail;
+		}
 	}
-	j->lock_fd = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	free(lockp);
-	if (j->lock_fd < 0) {
-		rc = io_error("cannot create the lock file in", dir);
+	if ((rc = load_generation(dir, j->read_only, &g)) != LOYALTY_OK)
 		goto fail;
-	}
-	if (flock(j->lock_fd, LOCK_EX | LOCK_NB) != 0) {
-		rc = ly_error(LOYALTY_ESTATE, "%s: %s is open in another process (or handle)", fn, dir);
-		goto fail;
-	}
-	if ((rc = find_generation(dir, &gen, &found)) != LOYALTY_OK)
-		goto fail;
-	if (!found) {
+	if (!g.found) {
+		if (j->read_only) {
+			rc = ly_error(LOYALTY_ENOTFOUND, "%s: %s holds no program (read_only creates nothing)", fn, dir);
+			goto fail;
+		}
 		/* a new program: its definition goes into snapshot 1 at once */
 		if (opts == NULL) {
 			rc = ly_error(LOYALTY_EINVAL, "%s: %s holds no program and no options were given", fn, dir);
 			goto fail;
 		}
+		if ((rc = progress_end(&pr)) != LOYALTY_OK)
+			goto fail;
 		if ((rc = loyalty_program_new(&p, calculator, opts)) != LOYALTY_OK)
 			goto fail;
 		if ((rc = start_generation(p, j, 1)) != LOYALTY_OK) {
@@ -1103,93 +1291,92 @@ LOYALTY_API int loyalty_program_open(loyalty_program **out, const char *dir, loy
 		*out = p;
 		if (info)
 			*info = ri;
+		free(lockp);
+		gen_files_free(&g);
 		return LOYALTY_OK;
 	}
-	/* recovery: the snapshot, then its journal */
-	path = gen_path(dir, "snapshot", gen, "lsn");
-	if (path == NULL || (rc = read_file(path, &data, &len)) != LOYALTY_OK) {
-		if (path == NULL)
-			rc = ly_error(LOYALTY_ENOMEM, "out of memory");
+	/* recovery: the snapshot, then its journal; nothing is written before the last progress call */
+	if ((rc = check_header(g.snap, g.snap_len, "LOYALTYS", g.snap_path, &hgen)) != LOYALTY_OK)
 		goto fail;
-	}
-	if ((rc = check_header(data, len, "LOYALTYS", path, &hgen)) != LOYALTY_OK)
+	if (g.has_journal && g.journal_len >= HEADER_SIZE &&
+	    (rc = check_header(g.journal, g.journal_len, "LOYALTYJ", g.journal_path, &hgen)) != LOYALTY_OK)
+		goto fail;
+	pr.total = count_frames(g.snap + HEADER_SIZE, g.snap_len - HEADER_SIZE);
+	if (g.has_journal && g.journal_len >= HEADER_SIZE)
+		pr.total += count_frames(g.journal + HEADER_SIZE, g.journal_len - HEADER_SIZE);
+	if ((rc = progress_report(&pr)) != LOYALTY_OK)
 		goto fail;
 	{
-		reader r = { data + HEADER_SIZE, len - HEADER_SIZE, 0, path };
-		if ((rc = restore(&p, &r, calculator, opts, path)) != LOYALTY_OK)
+		reader r = { g.snap + HEADER_SIZE, g.snap_len - HEADER_SIZE, 0, g.snap_path };
+		if ((rc = restore(&p, &r, calculator, opts, g.snap_path, &pr)) != LOYALTY_OK)
 			goto fail;
 	}
-	free(data);
-	data = NULL;
-	free(path);
-	ri.snapshot_generation = gen;
-	j->gen = gen;
-	path = gen_path(dir, "journal", gen, "ljr");
-	if (path == NULL) {
-		rc = ly_error(LOYALTY_ENOMEM, "out of memory");
-		goto fail_program;
-	}
-	if (access(path, F_OK) != 0) {
-		/* a crash between the snapshot and its journal: start the journal now */
-		if ((rc = create_journal_file(j, gen)) != LOYALTY_OK)
-			goto fail_program;
-	} else {
-		reader r;
-		if ((rc = read_file(path, &data, &len)) != LOYALTY_OK)
-			goto fail_program;
-		if (len < HEADER_SIZE) {
-			/* a torn header: nothing was acknowledged in this file */
-			free(data);
-			data = NULL;
-			if ((rc = create_journal_file(j, gen)) != LOYALTY_OK)
-				goto fail_program;
-		} else {
-			if ((rc = check_header(data, len, "LOYALTYJ", path, &hgen)) != LOYALTY_OK)
-				goto fail_program;
-			r = (reader){ data + HEADER_SIZE, len - HEADER_SIZE, 0, path };
-			for (;;) {
-				const uint8_t *payload;
-				size_t plen, bad;
-				bool torn;
-				int type;
-				ly_dec body;
+	free(g.snap);
+	g.snap = NULL;
+	ri.snapshot_generation = g.gen;
+	j->gen = g.gen;
+	if (g.has_journal && g.journal_len >= HEADER_SIZE) {
+		reader r = { g.journal + HEADER_SIZE, g.journal_len - HEADER_SIZE, 0, g.journal_path };
+		jlen = g.journal_len;
+		for (;;) {
+			const uint8_t *payload;
+			size_t plen, bad;
+			bool torn;
+			int type;
+			ly_dec body;
 
-				rc = next_frame(&r, &payload, &plen, &bad, &torn);
-				if (rc == 1) {
-					rc = LOYALTY_OK;
-					break;
-				}
-				if (rc == LOYALTY_OK)
-					rc = open_record(payload, plen, &type, &body);
-				if (rc == LOYALTY_OK)
-					rc = replay_record(p, type, &body);
-				if (rc == LOYALTY_ECORRUPT && (torn || jo.salvage)) {
-					size_t at = HEADER_SIZE + bad;
-					ri.torn_offset = (int64_t)at;
-					ri.torn_bytes = (int64_t)(len - at);
-					if ((rc = cut_tail(j, path, data, len, at)) != LOYALTY_OK)
-						goto fail_program;
-					len = at;
-					break;
-				}
-				if (rc != LOYALTY_OK) {
-					if (rc == LOYALTY_ECORRUPT)
-						ly_error_prefix("loyalty_program_open (reopen with salvage to keep what precedes it)");
-					goto fail_program;
-				}
-				ri.records_replayed++;
+			rc = next_frame(&r, &payload, &plen, &bad, &torn);
+			if (rc == 1) {
+				rc = LOYALTY_OK;
+				break;
 			}
-			free(data);
-			data = NULL;
-			j->fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-			if (j->fd < 0) {
-				rc = io_error("cannot open", path);
+			if (rc == LOYALTY_OK)
+				rc = open_record(payload, plen, &type, &body);
+			if (rc == LOYALTY_OK)
+				rc = replay_record(p, type, &body);
+			if (rc == LOYALTY_ECORRUPT && (torn || jo.salvage)) {
+				cut_at = HEADER_SIZE + bad;
+				cut = true;
+				ri.torn_offset = (int64_t)cut_at;
+				ri.torn_bytes = (int64_t)(jlen - cut_at);
+				rc = LOYALTY_OK;
+				break;
+			}
+			if (rc != LOYALTY_OK) {
+				if (rc == LOYALTY_ECORRUPT)
+					ly_error_prefix("loyalty_program_open (reopen with salvage to keep what precedes it)");
 				goto fail_program;
 			}
-			j->file_size = j->written = j->synced = len;
+			ri.records_replayed++;
+			if ((rc = progress_step(&pr)) != LOYALTY_OK)
+				goto fail_program;
 		}
 	}
-	free(path);
+	if ((rc = progress_end(&pr)) != LOYALTY_OK)
+		goto fail_program;
+	/* the writes of recovery, after the last chance to cancel */
+	if (!j->read_only) {
+		if (!g.has_journal || g.journal_len < HEADER_SIZE) {
+			/* a crash between the snapshot and its journal, or a torn header (nothing was
+			 * acknowledged in that file): start the journal now */
+			if ((rc = create_journal_file(j, g.gen)) != LOYALTY_OK)
+				goto fail_program;
+		} else {
+			if (cut) {
+				if ((rc = cut_tail(j, g.journal_path, g.journal, jlen, cut_at)) != LOYALTY_OK)
+					goto fail_program;
+				jlen = cut_at;
+			}
+			j->fd = open(g.journal_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+			if (j->fd < 0) {
+				rc = io_error("cannot open", g.journal_path);
+				goto fail_program;
+			}
+			j->file_size = j->written = j->synced = jlen;
+		}
+	}
+	gen_files_free(&g);
+	free(lockp);
 	p->replaying = false;
 	p->journal = j;
 	*out = p;
@@ -1202,9 +1389,17 @@ fail_program:
 	p->calc = NULL;
 	loyalty_program_free(p);
 fail:
-	free(data);
-	free(path);
+	gen_files_free(&g);
+	/* a directory that this failed open made is removed again (with its lock file, still held:
+	 * a lock file in a directory that existed stays, since another opener may hold it open) */
+	if (made_dir && made_lock && lockp != NULL)
+		unlink(lockp);
+	free(lockp);
 	ly_journal_close(j);
+	j = NULL;
+fail_nothing:
+	if (made_dir)
+		rmdir(dir); /* fails, harmlessly, when something else was put there meanwhile */
 	return rc;
 }
 
@@ -1214,6 +1409,8 @@ int ly_journal_compact(loyalty_program *p)
 	ly_journal *j = p->journal;
 	int rc;
 
+	if (j->read_only)
+		return ly_error(LOYALTY_ESTATE, "snapshot: the program is read-only (opened with read_only)");
 	pthread_mutex_lock(&j->mu);
 	/* writers wait on the old file: let the leader of an fsync in progress finish */
 	while (j->syncing)
@@ -1241,7 +1438,7 @@ int ly_journal_compact(loyalty_program *p)
 bool ly_journal_wants_compaction(const loyalty_program *p)
 {
 	const ly_journal *j = p->journal;
-	return j && j->opts.snapshot_bytes > 0 && (int64_t)j->file_size > j->opts.snapshot_bytes;
+	return j && !j->read_only && j->opts.snapshot_bytes > 0 && (int64_t)j->file_size > j->opts.snapshot_bytes;
 }
 
 LOYALTY_API int loyalty_program_snapshot(loyalty_program *p)
@@ -1276,25 +1473,46 @@ LOYALTY_API int loyalty_program_export(loyalty_program *p, const char *path)
 	return rc;
 }
 
-LOYALTY_API int loyalty_program_import(loyalty_program **out, const char *path, loyalty_calculator *calculator)
+LOYALTY_API int loyalty_program_import_ex(loyalty_program **out, const char *path, loyalty_calculator *calculator,
+                                          loyalty_progress_fn progress_fn, void *progress_data)
 {
+	static const char fn[] = "loyalty_program_import";
+	progress pr = { progress_fn, progress_data, 0, 0, 0, fn };
+	loyalty_program *p = NULL;
 	uint8_t *data;
 	size_t len;
 	uint64_t gen;
 	int rc;
 
-	LY_CHECK_NULL(out, "loyalty_program_import");
-	LY_CHECK_NULL(path, "loyalty_program_import");
-	LY_CHECK_NULL(calculator, "loyalty_program_import");
+	LY_CHECK_NULL(out, fn);
+	LY_CHECK_NULL(path, fn);
+	LY_CHECK_NULL(calculator, fn);
 	if ((rc = read_file(path, &data, &len)) != LOYALTY_OK)
 		return rc;
 	rc = check_header(data, len, "LOYALTYS", path, &gen);
 	if (rc == LOYALTY_OK) {
+		pr.total = count_frames(data + HEADER_SIZE, len - HEADER_SIZE);
+		rc = progress_report(&pr);
+	}
+	if (rc == LOYALTY_OK) {
 		reader r = { data + HEADER_SIZE, len - HEADER_SIZE, 0, path };
-		rc = restore(out, &r, calculator, NULL, path);
-		if (rc == LOYALTY_OK)
-			(*out)->replaying = false;
+		rc = restore(&p, &r, calculator, NULL, path, &pr);
 	}
 	free(data);
+	if (rc == LOYALTY_OK && (rc = progress_end(&pr)) != LOYALTY_OK) {
+		ly_calculator_detach(p->calc); /* the calculator goes back to the caller */
+		p->calc = NULL;
+		loyalty_program_free(p);
+		return rc;
+	}
+	if (rc == LOYALTY_OK) {
+		p->replaying = false;
+		*out = p;
+	}
 	return rc;
+}
+
+LOYALTY_API int loyalty_program_import(loyalty_program **out, const char *path, loyalty_calculator *calculator)
+{
+	return loyalty_program_import_ex(out, path, calculator, NULL, NULL);
 }

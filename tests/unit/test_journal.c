@@ -944,6 +944,417 @@ static void test_crash_with_sync_batch(void **state)
 	crash_test(LOYALTY_SYNC_BATCH, UNDER_VALGRIND() ? 10 : 200);
 }
 
+/* ---- progress, cancellation, read-only, options versions ----------------------------- */
+
+/* What a progress callback saw; it returns non-zero at call number cancel_at (1-based; 0 = never). */
+typedef struct progress_log {
+	uint64_t done[64], total[64];
+	size_t calls;
+	size_t cancel_at;
+} progress_log;
+
+static int log_progress(uint64_t done, uint64_t total, void *user_data)
+{
+	progress_log *l = user_data;
+
+	if (l->calls < 64) {
+		l->done[l->calls] = done;
+		l->total[l->calls] = total;
+	}
+	l->calls++;
+	return l->cancel_at != 0 && l->calls == l->cancel_at;
+}
+
+/* The calls a load of @p total records makes: 0, every 1,024 records below total, total. */
+static void assert_progress_calls(const progress_log *l, uint64_t total)
+{
+	size_t k = 0;
+
+	assert_true(l->calls >= 2);
+	assert_true(l->calls <= 64);
+	for (uint64_t done = 0; done < total; done += 1024, k++) {
+		assert_int_equal(l->done[k], done);
+		assert_int_equal(l->total[k], total);
+	}
+	assert_int_equal(l->calls, k + 1);
+	assert_int_equal(l->done[k], total);
+	assert_int_equal(l->total[k], total);
+}
+
+static size_t count_file_frames(const char *path)
+{
+	size_t len, n, ends[8192];
+	uint8_t *b = slurp(path, &len);
+
+	n = frame_ends(b, len, ends, 8192);
+	free(b);
+	return n;
+}
+
+/* Every file of a directory, by name and contents, as one string of bytes (for byte-identity checks). */
+static uint8_t *dir_bytes(const char *dir, size_t *len)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort);
+	uint8_t *all = NULL;
+	size_t total = 0;
+
+	assert_true(n >= 0);
+	for (int i = 0; i < n; i++) {
+		char path[600];
+		size_t flen = 0, nlen = strlen(names[i]->d_name);
+		uint8_t *f = NULL;
+		if (names[i]->d_name[0] != '.') {
+			snprintf(path, sizeof path, "%.400s/%.150s", dir, names[i]->d_name);
+			f = slurp(path, &flen);
+		}
+		all = realloc(all, total + nlen + 1 + flen + 1);
+		assert_non_null(all);
+		memcpy(all + total, names[i]->d_name, nlen + 1);
+		total += nlen + 1;
+		if (flen)
+			memcpy(all + total, f, flen);
+		total += flen;
+		free(f);
+		free(names[i]);
+	}
+	free(names);
+	*len = total;
+	return all;
+}
+
+static void assert_dir_unchanged(const char *dir, const uint8_t *before, size_t before_len)
+{
+	size_t len;
+	uint8_t *now = dir_bytes(dir, &len);
+
+	assert_int_equal(len, before_len);
+	assert_memory_equal(now, before, len);
+	free(now);
+}
+
+/* A directory with a snapshot of @p snap_purchases purchases and a journal of @p purchases more. */
+static void make_purchases(const char *dir, int snap_purchases, int purchases)
+{
+	loyalty_program *p = open_dir(dir, LOYALTY_SYNC_NONE, NULL);
+	char key[32];
+
+	for (unsigned c = 1; c <= 20; c++)
+		assert_ok(enrol(p, c));
+	for (int i = 0; i < snap_purchases + purchases; i++) {
+		if (i == snap_purchases && snap_purchases > 0)
+			assert_ok(loyalty_program_snapshot(p));
+		snprintf(key, sizeof key, "p-%d", i);
+		assert_ok(buy(p, 1 + (unsigned)i % 20, key, 100 + i, torture_time(2026, 2, 1, 0, 0) + i));
+	}
+	loyalty_program_free(p);
+}
+
+/* Open with a fresh calculator and expect @p code (the calculator stays with us: freed here). */
+static void open_fails(const char *dir, const loyalty_program_options *o, const loyalty_journal_options *j, int code)
+{
+	loyalty_calculator *c = calc();
+	loyalty_program *p = NULL;
+
+	assert_status(loyalty_program_open(&p, dir, c, o, j, NULL), code);
+	assert_null(p);
+	loyalty_calculator_free(c);
+}
+
+static void test_open_reports_progress_in_records(void **state)
+{
+	char dir[512], path[600];
+	loyalty_program_options o = popts();
+	loyalty_journal_options j = jopts(LOYALTY_SYNC_NONE);
+	loyalty_recovery_info info;
+	loyalty_program *p;
+	progress_log log = { 0 };
+	size_t snap_frames, journal_frames;
+
+	(void)state;
+	dir_for(dir, sizeof dir, "progress");
+	make_purchases(dir, 1500, 2500);
+	snprintf(path, sizeof path, "%s/snapshot-2.lsn", dir);
+	snap_frames = count_file_frames(path);
+	snprintf(path, sizeof path, "%s/journal-2.ljr", dir);
+	journal_frames = count_file_frames(path);
+	assert_int_equal(journal_frames, 2500);
+	/* definition, 20 accounts, 1,520 entries, 1,500 purchases, 1,520 idempotency records, meta, end */
+	assert_int_equal(snap_frames, 1 + 20 + 1520 + 1500 + 1520 + 2);
+	j.progress = log_progress;
+	j.progress_data = &log;
+	assert_ok(loyalty_program_open(&p, dir, calc(), &o, &j, &info));
+	assert_int_equal(info.records_replayed, 2500);
+	assert_progress_calls(&log, snap_frames + journal_frames);
+	loyalty_program_free(p);
+
+	/* a new program: one call, (0, 0) */
+	memset(&log, 0, sizeof log);
+	dir_for(dir, sizeof dir, "progress-new");
+	assert_ok(loyalty_program_open(&p, dir, calc(), &o, &j, &info));
+	assert_int_equal(info.created, 1);
+	assert_int_equal(log.calls, 1);
+	assert_int_equal(log.done[0], 0);
+	assert_int_equal(log.total[0], 0);
+	loyalty_program_free(p);
+}
+
+static void test_canceling_an_open_changes_nothing(void **state)
+{
+	char dir[512], jp[600];
+	loyalty_program_options o = popts();
+	loyalty_journal_options j = jopts(LOYALTY_SYNC_NONE);
+	loyalty_recovery_info info;
+	loyalty_program *p;
+	progress_log log = { 0 };
+	size_t calls, before_len, jlen, ends[4096], nends;
+	uint8_t *before, *whole;
+
+	(void)state;
+	dir_for(dir, sizeof dir, "cancel");
+	make_purchases(dir, 0, 2100);
+	/* tear the last record, so that a completed open would cut the tail and copy it aside */
+	journal_path(jp, sizeof jp, dir, 1);
+	whole = slurp(jp, &jlen);
+	nends = frame_ends(whole, jlen, ends, 4096);
+	assert_int_equal(ends[nends - 1], jlen);
+	assert_int_equal(truncate(jp, (off_t)(jlen - 5)), 0);
+	free(whole);
+	before = dir_bytes(dir, &before_len);
+	/* how many calls a whole open makes */
+	j.progress = log_progress;
+	j.progress_data = &log;
+	{
+		char copy[512];
+		dir_for(copy, sizeof copy, "cancel-copy");
+		copy_dir(dir, copy);
+		assert_ok(loyalty_program_open(&p, copy, calc(), &o, &j, &info));
+		assert_int_equal(info.torn_offset, (int64_t)ends[nends - 2]);
+		loyalty_program_free(p);
+		calls = log.calls;
+		/* frames: the snapshot's definition, meta and end, 20 enrolments, 2,099 whole purchases (the
+		 * torn one runs past the end of the file: its header does not count it) */
+		assert_progress_calls(&log, 3 + 20 + 2099);
+	}
+	assert_int_equal(calls, 4); /* 0, 1024, 2048, 2122 */
+	for (size_t k = 0; k < 3; k++) {
+		/* the first call (before loading), one in the middle, the last (after loading, before the cut) */
+		size_t at = k == 0 ? 1 : k == 1 ? calls / 2 : calls;
+		loyalty_calculator *c = calc();
+		memset(&log, 0, sizeof log);
+		log.cancel_at = at;
+		p = NULL;
+		assert_status(loyalty_program_open(&p, dir, c, &o, &j, &info), LOYALTY_ECANCELED);
+		assert_null(p);
+		assert_int_equal(log.calls, at);
+		/* the caller keeps the calculator (still mutable: not attached) */
+		assert_ok(loyalty_calculator_add(c, "first_purchase", "hi", "bonus=1"));
+		loyalty_calculator_free(c);
+		assert_dir_unchanged(dir, before, before_len);
+	}
+	free(before);
+	/* the lock was released: a normal open works, and cuts the tail */
+	j.progress = NULL;
+	assert_ok(loyalty_program_open(&p, dir, calc(), &o, &j, &info));
+	assert_int_equal(info.torn_offset, (int64_t)ends[nends - 2]);
+	assert_int_equal(info.records_replayed, 20 + 2099);
+	loyalty_program_free(p);
+
+	/* canceling the creation of a program leaves no directory behind */
+	{
+		struct stat st;
+		memset(&log, 0, sizeof log);
+		log.cancel_at = 1;
+		j.progress = log_progress;
+		dir_for(dir, sizeof dir, "cancel-new");
+		open_fails(dir, &o, &j, LOYALTY_ECANCELED);
+		assert_int_equal(log.calls, 1);
+		assert_int_not_equal(stat(dir, &st), 0);
+	}
+}
+
+static void test_read_only_reads_a_live_directory_and_refuses_writes(void **state)
+{
+	char dir[512], copy[512], jp[600];
+	size_t counts[32], before_len, journal_records;
+	loyalty_program_options o = popts();
+	loyalty_journal_options ro = jopts(LOYALTY_SYNC_NONE);
+	loyalty_recovery_info info;
+	loyalty_program *p, *q, *q2;
+	loyalty_id a = cust_id(1);
+	loyalty_reward_def rd = LOYALTY_REWARD_DEF_INIT;
+	uint8_t *before;
+	struct stat st;
+
+	(void)state;
+	ro.read_only = 1;
+	dir_for(dir, sizeof dir, "readonly");
+	/* nothing there: not found, and nothing created */
+	open_fails(dir, &o, &ro, LOYALTY_ENOTFOUND);
+	assert_int_not_equal(stat(dir, &st), 0);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	open_fails(dir, &o, &ro, LOYALTY_ENOTFOUND);
+	{
+		size_t n;
+		uint8_t *b = dir_bytes(dir, &n);
+		assert_int_equal(n, 0 + 2 + 3); /* ".", ".." only: no lock file */
+		free(b);
+	}
+	/* a live program holds the directory: a second writer is refused, a reader is not */
+	p = open_dir(dir, LOYALTY_SYNC_ALWAYS, NULL);
+	history(p, counts, 32);
+	open_fails(dir, &o, NULL, LOYALTY_ESTATE);
+	assert_ok(loyalty_program_open(&q, dir, calc(), NULL, &ro, &info));
+	assert_int_equal(info.created, 0);
+	journal_path(jp, sizeof jp, dir, 1);
+	journal_records = count_file_frames(jp);
+	assert_true(journal_records >= 15);
+	assert_int_equal(info.records_replayed, journal_records);
+	assert_same_state(p, q);
+	/* writes are refused and change nothing, in memory or on disk */
+	before = dir_bytes(dir, &before_len);
+	assert_status(buy(q, 1, "ro-1", 1000, torture_time(2026, 5, 1, 0, 0)), LOYALTY_ESTATE);
+	assert_status(enrol(q, 9), LOYALTY_ESTATE);
+	assert_status(loyalty_program_adjust(q, "ro-adj", &a, 5, "no", torture_time(2026, 5, 1, 0, 0), NULL),
+	              LOYALTY_ESTATE);
+	assert_status(loyalty_program_set_reward_stock(q, "mug", 1), LOYALTY_ESTATE);
+	assert_status(loyalty_program_maintain(q, torture_time(2026, 12, 1, 0, 0), NULL), LOYALTY_ESTATE);
+	assert_status(loyalty_program_snapshot(q), LOYALTY_ESTATE);
+	rd.id = "cap";
+	rd.cost = 5;
+	assert_status(loyalty_program_add_reward(q, &rd), LOYALTY_ESTATE);
+	/* a retry of a recorded key writes nothing: it answers as usual */
+	assert_ok(buy(q, 1, "o-1", 12345, torture_time(2026, 1, 2, 10, 0)));
+	assert_same_state(p, q);
+	assert_dir_unchanged(dir, before, before_len);
+	free(before);
+	/* the live program goes on; the reader keeps the state it read; a new reader sees the new state */
+	assert_ok(buy(p, 2, "live-1", 5000, torture_time(2026, 5, 2, 0, 0)));
+	assert_int_equal(loyalty_program_entry_count(q), counts[14]);
+	assert_ok(loyalty_program_open(&q2, dir, calc(), NULL, &ro, &info));
+	assert_int_equal(info.records_replayed, journal_records + 1);
+	assert_same_state(p, q2);
+	loyalty_program_free(q2);
+	/* after a compaction by the writer */
+	assert_ok(loyalty_program_snapshot(p));
+	assert_ok(loyalty_program_open(&q2, dir, calc(), NULL, &ro, &info));
+	assert_int_equal(info.snapshot_generation, 2);
+	assert_int_equal(info.records_replayed, 0);
+	assert_same_state(p, q2);
+	loyalty_program_free(q2);
+	loyalty_program_free(q);
+
+	loyalty_program_free(p);
+
+	/* a torn tail (a record being written) is skipped, not cut */
+	dir_for(copy, sizeof copy, "readonly-torn");
+	copy_dir(dir, copy);
+	journal_path(jp, sizeof jp, copy, 2);
+	{
+		static const uint8_t half[] = { 0x40, 0, 0, 0, 1, 2, 3 }; /* half a frame header */
+		size_t len;
+		uint8_t *b = slurp(jp, &len);
+		FILE *f = fopen(jp, "ab");
+		free(b);
+		assert_non_null(f);
+		assert_int_equal(fwrite(half, 1, sizeof half, f), sizeof half);
+		fclose(f);
+		before = dir_bytes(copy, &before_len);
+		assert_ok(loyalty_program_open(&q, copy, calc(), NULL, &ro, &info));
+		assert_int_equal(info.torn_offset, (int64_t)len);
+		assert_int_equal(info.torn_bytes, 7);
+		assert_dir_unchanged(copy, before, before_len);
+		free(before);
+		loyalty_program_free(q);
+	}
+}
+
+static void test_journal_options_versions(void **state)
+{
+	/* the struct of version 1, as a caller built against it has it */
+	struct v1 {
+		unsigned int version;
+		loyalty_sync_policy sync;
+		int batch_ms, batch_records, salvage;
+		int64_t snapshot_bytes;
+	};
+	union {
+		struct v1 v1;
+		uint8_t bytes[sizeof(loyalty_journal_options) + 16];
+	} u;
+	loyalty_journal_options o;
+	loyalty_program_options po = popts();
+	loyalty_program *p;
+	char dir[512];
+
+	(void)state;
+	memset(&u, 0xa5, sizeof u);
+	assert_ok(loyalty_journal_options_init((loyalty_journal_options *)(void *)&u, 1));
+	assert_int_equal(u.v1.version, 1);
+	assert_int_equal(u.v1.sync, LOYALTY_SYNC_ALWAYS);
+	assert_int_equal(u.v1.batch_ms, 2);
+	assert_int_equal(u.v1.batch_records, 64);
+	assert_int_equal(u.v1.snapshot_bytes, 0);
+	for (size_t i = sizeof(struct v1); i < sizeof u; i++)
+		assert_int_equal(u.bytes[i], 0xa5); /* nothing written past the version-1 struct */
+	assert_ok(loyalty_journal_options_init(&o, LOYALTY_JOURNAL_OPTIONS_VERSION));
+	assert_int_equal(o.version, 2);
+	assert_null(o.progress);
+	assert_int_equal(o.read_only, 0);
+	assert_status(loyalty_journal_options_init(&o, 3), LOYALTY_EINVAL);
+	assert_status(loyalty_journal_options_init(NULL, 2), LOYALTY_EINVAL);
+	/* a version-1 caller opens with its smaller struct (bytes after it are never read) */
+	dir_for(dir, sizeof dir, "v1");
+	u.v1.sync = LOYALTY_SYNC_NONE;
+	assert_ok(loyalty_program_open(&p, dir, calc(), &po, (const loyalty_journal_options *)(void *)&u, NULL));
+	assert_ok(enrol(p, 1));
+	loyalty_program_free(p);
+	o.version = 3;
+	{
+		loyalty_calculator *c = calc();
+		assert_status(loyalty_program_open(&p, dir, c, &po, &o, NULL), LOYALTY_EINVAL);
+		loyalty_calculator_free(c);
+	}
+}
+
+static void test_import_reports_progress_and_can_be_canceled(void **state)
+{
+	char dir[512], path[600];
+	loyalty_program *p, *q;
+	progress_log log = { 0 };
+	size_t frames;
+
+	(void)state;
+	dir_for(dir, sizeof dir, "import-progress");
+	make_purchases(dir, 0, 1100);
+	p = open_dir(dir, LOYALTY_SYNC_NONE, NULL);
+	snprintf(path, sizeof path, "%s/import.lsn", root);
+	assert_ok(loyalty_program_export(p, path));
+	frames = count_file_frames(path);
+	assert_int_equal(frames, 1 + 20 + 1120 + 1100 + 1120 + 2);
+	assert_ok(loyalty_program_import_ex(&q, path, calc(), log_progress, &log));
+	assert_progress_calls(&log, frames);
+	assert_same_state(p, q);
+	loyalty_program_free(q);
+	for (size_t at = 1; at <= 4; at++) {
+		loyalty_calculator *c = calc();
+		memset(&log, 0, sizeof log);
+		log.cancel_at = at;
+		q = NULL;
+		assert_status(loyalty_program_import_ex(&q, path, c, log_progress, &log), LOYALTY_ECANCELED);
+		assert_null(q);
+		assert_int_equal(log.calls, at);
+		assert_ok(loyalty_calculator_add(c, "first_purchase", "hi", "bonus=1"));
+		loyalty_calculator_free(c);
+	}
+	/* NULL progress: as loyalty_program_import */
+	assert_ok(loyalty_program_import_ex(&q, path, calc(), NULL, NULL));
+	assert_same_state(p, q);
+	loyalty_program_free(q);
+	loyalty_program_free(p);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -960,6 +1371,11 @@ int main(void)
 		cmocka_unit_test(test_failures_at_every_io_call_of_a_scripted_history),
 		cmocka_unit_test(test_crash_with_sync_always),
 		cmocka_unit_test(test_crash_with_sync_batch),
+		cmocka_unit_test(test_open_reports_progress_in_records),
+		cmocka_unit_test(test_canceling_an_open_changes_nothing),
+		cmocka_unit_test(test_read_only_reads_a_live_directory_and_refuses_writes),
+		cmocka_unit_test(test_journal_options_versions),
+		cmocka_unit_test(test_import_reports_progress_and_can_be_canceled),
 	};
 	return cmocka_run_group_tests(tests, setup_root, teardown_root);
 }
