@@ -7,12 +7,10 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <uuid/uuid.h>
 
 #include "codec.h"
@@ -402,6 +400,20 @@ static int report(loyalty_progress_fn progress, void *data, uint64_t done, uint6
 
 #define PROGRESS_STEP 4096
 
+/* Progress of two phases (loading files, then reading their requests) as one count: the second
+ * phase's units follow the first's. */
+typedef struct phased {
+	loyalty_progress_fn fn;
+	void *data;
+	uint64_t before;     /* units of the finished phases */
+} phased;
+
+static int phased_call(uint64_t done, uint64_t total, void *data)
+{
+	phased *ph = data;
+	return ph->fn(ph->before + done, ph->before + total, ph->data);
+}
+
 static int from_program(loyalty_history **out, const loyalty_program *p, loyalty_progress_fn progress, void *data,
                         const char *fn)
 {
@@ -552,76 +564,50 @@ static int calculator_for(const char *file, loyalty_calculator **out, const char
 	return rc;
 }
 
+/* The loading phase's progress: remembers the last total, which the reading phase follows. */
+static int loading_call(uint64_t done, uint64_t total, void *data)
+{
+	phased *ph = data;
+	ph->before = total;
+	return ph->fn(done, total, ph->data);
+}
+
+/* Read the program loaded by @p load (with the loading phase's progress) and free it. */
+static int from_loaded(loyalty_history **out, loyalty_program *p, phased *ph, const char *fn)
+{
+	int rc = from_program(out, p, ph->fn ? phased_call : NULL, ph, fn);
+
+	loyalty_program_free(p);
+	return rc;
+}
+
 LOYALTY_API int loyalty_history_from_export(loyalty_history **out, const char *path, loyalty_progress_fn progress,
                                             void *progress_data)
 {
 	static const char fn[] = "loyalty_history_from_export";
 	loyalty_calculator *calc = NULL;
 	loyalty_program *p = NULL;
+	phased ph = { progress, progress_data, 0 };
 	int rc;
 
 	LY_CHECK_NULL(out, fn);
 	LY_CHECK_NULL(path, fn);
 	if ((rc = calculator_for(path, &calc, fn)) != LOYALTY_OK)
 		return rc;
-	if ((rc = loyalty_program_import(&p, path, calc)) != LOYALTY_OK) {
+	if ((rc = loyalty_program_import_ex(&p, path, calc, progress ? loading_call : NULL, &ph)) != LOYALTY_OK) {
 		loyalty_calculator_free(calc);
 		ly_error_prefix(fn);
 		return rc;
 	}
-	rc = from_program(out, p, progress, progress_data, fn);
-	loyalty_program_free(p);
-	return rc;
+	return from_loaded(out, p, &ph, fn);
 }
 
-/* Copy @p name from @p from to @p to. LOYALTY_ENOTFOUND (no message) when the source is missing. */
-static int copy_file(const char *from, const char *to, const char *name, const char *fn)
-{
-	char src[4096], dst[4096], buf[65536];
-	int in, outfd, rc = LOYALTY_OK;
-	ssize_t got;
-
-	if ((size_t)snprintf(src, sizeof src, "%s/%s", from, name) >= sizeof src ||
-	    (size_t)snprintf(dst, sizeof dst, "%s/%s", to, name) >= sizeof dst)
-		return ly_error(LOYALTY_EINVAL, "%s: path too long", fn);
-	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0)
-		return errno == ENOENT ? LOYALTY_ENOTFOUND : ly_error(LOYALTY_EIO, "%s: cannot open %s: %s", fn, src,
-		                                                      strerror(errno));
-	if ((outfd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
-		rc = ly_error(LOYALTY_EIO, "%s: cannot create %s: %s", fn, dst, strerror(errno));
-		close(in);
-		return rc;
-	}
-	while ((got = read(in, buf, sizeof buf)) != 0) {
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = ly_error(LOYALTY_EIO, "%s: cannot read %s: %s", fn, src, strerror(errno));
-			break;
-		}
-		for (ssize_t off = 0; off < got;) {
-			ssize_t w = write(outfd, buf + off, (size_t)(got - off));
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				rc = ly_error(LOYALTY_EIO, "%s: cannot write %s: %s", fn, dst, strerror(errno));
-				break;
-			}
-			off += w;
-		}
-		if (rc != LOYALTY_OK)
-			break;
-	}
-	close(in);
-	close(outfd);
-	return rc;
-}
-
-/* The latest generation in @p dir. */
-static int latest_generation(const char *dir, unsigned long long *gen, const char *fn)
+/* The latest snapshot of @p dir, for its program definition. */
+static int latest_snapshot(const char *dir, char *path, size_t size, const char *fn)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
+	unsigned long long gen = 0;
 	bool found = false;
 
 	if (d == NULL)
@@ -632,64 +618,17 @@ static int latest_generation(const char *dir, unsigned long long *gen, const cha
 		char exact[64];
 		if (sscanf(de->d_name, "snapshot-%llu.lsn", &g) == 1 &&
 		    snprintf(exact, sizeof exact, "snapshot-%llu.lsn", g) > 0 && strcmp(exact, de->d_name) == 0 &&
-		    (!found || g > *gen)) {
-			*gen = g;
+		    (!found || g > gen)) {
+			gen = g;
 			found = true;
 		}
 	}
 	closedir(d);
 	if (!found)
 		return ly_error(LOYALTY_ENOTFOUND, "%s: %s holds no program", fn, dir);
+	if ((size_t)snprintf(path, size, "%s/snapshot-%llu.lsn", dir, gen) >= size)
+		return ly_error(LOYALTY_EINVAL, "%s: the directory name is too long", fn);
 	return LOYALTY_OK;
-}
-
-static void remove_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char path[4096];
-
-	if (d != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-				continue;
-			if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, de->d_name) < sizeof path)
-				unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(dir);
-}
-
-/* Copy the latest snapshot and its journal of @p dir into @p tmp; retried when a compaction
- * replaces the generation while copying. */
-static int copy_generation(const char *dir, const char *tmp, char *snapshot, size_t size, const char *fn)
-{
-	for (int attempt = 0; attempt < 8; attempt++) {
-		unsigned long long gen, again;
-		char journal[64];
-		int rc;
-
-		if ((rc = latest_generation(dir, &gen, fn)) != LOYALTY_OK)
-			return rc;
-		snprintf(snapshot, size, "snapshot-%llu.lsn", gen);
-		snprintf(journal, sizeof journal, "journal-%llu.ljr", gen);
-		rc = copy_file(dir, tmp, snapshot, fn);
-		if (rc == LOYALTY_OK) {
-			rc = copy_file(dir, tmp, journal, fn);
-			if (rc == LOYALTY_ENOTFOUND)
-				rc = LOYALTY_OK; /* a snapshot without its journal yet: nothing after it */
-		}
-		if (rc != LOYALTY_OK && rc != LOYALTY_ENOTFOUND)
-			return rc;
-		/* the copy is consistent if no newer generation replaced the one copied meanwhile */
-		if (rc == LOYALTY_OK && latest_generation(dir, &again, fn) == LOYALTY_OK && again == gen)
-			return LOYALTY_OK;
-		remove_tree(tmp);
-		if (mkdir(tmp, 0700) != 0)
-			return ly_error(LOYALTY_EIO, "%s: cannot create %s: %s", fn, tmp, strerror(errno));
-	}
-	return ly_error(LOYALTY_EIO, "%s: %s kept changing generation while it was copied", fn, dir);
 }
 
 LOYALTY_API int loyalty_history_from_journal(loyalty_history **out, const char *dir, loyalty_progress_fn progress,
@@ -699,36 +638,29 @@ LOYALTY_API int loyalty_history_from_journal(loyalty_history **out, const char *
 	loyalty_journal_options jo = LOYALTY_JOURNAL_OPTIONS_INIT;
 	loyalty_calculator *calc = NULL;
 	loyalty_program *p = NULL;
-	const char *base = getenv("TMPDIR");
-	char tmp[4096], snapshot[64], path[4200];
-	int rc;
+	phased ph = { progress, progress_data, 0 };
+	char path[4096];
+	int rc = LOYALTY_ENOTFOUND;
 
 	LY_CHECK_NULL(out, fn);
 	LY_CHECK_NULL(dir, fn);
-	if (base == NULL || *base == '\0')
-		base = "/tmp";
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s/loyalty-history-XXXXXX", base) >= sizeof tmp)
-		return ly_error(LOYALTY_EINVAL, "%s: TMPDIR is too long", fn);
-	if (mkdtemp(tmp) == NULL)
-		return ly_error(LOYALTY_EIO, "%s: cannot create a temporary directory in %s: %s", fn, base, strerror(errno));
-	rc = copy_generation(dir, tmp, snapshot, sizeof snapshot, fn);
-	if (rc == LOYALTY_OK) {
-		snprintf(path, sizeof path, "%s/%s", tmp, snapshot);
-		rc = calculator_for(path, &calc, fn);
+	/* the definition (the calculator never changes) from the latest snapshot; a compaction may
+	 * remove it meanwhile: then the next one has it */
+	for (int attempt = 0; attempt < 8 && rc == LOYALTY_ENOTFOUND; attempt++)
+		if ((rc = latest_snapshot(dir, path, sizeof path, fn)) == LOYALTY_OK)
+			rc = calculator_for(path, &calc, fn);
+	if (rc != LOYALTY_OK)
+		return rc;
+	/* read-only: no lock, nothing written; a writer may keep going meanwhile */
+	jo.read_only = 1;
+	jo.progress = progress ? loading_call : NULL;
+	jo.progress_data = &ph;
+	if ((rc = loyalty_program_open(&p, dir, calc, NULL, &jo, NULL)) != LOYALTY_OK) {
+		loyalty_calculator_free(calc);
+		ly_error_prefix(fn);
+		return rc;
 	}
-	if (rc == LOYALTY_OK) {
-		jo.sync = LOYALTY_SYNC_NONE;
-		if ((rc = loyalty_program_open(&p, tmp, calc, NULL, &jo, NULL)) != LOYALTY_OK) {
-			loyalty_calculator_free(calc);
-			ly_error_prefix(fn);
-		}
-	}
-	if (rc == LOYALTY_OK) {
-		rc = from_program(out, p, progress, progress_data, fn);
-		loyalty_program_free(p);
-	}
-	remove_tree(tmp);
-	return rc;
+	return from_loaded(out, p, &ph, fn);
 }
 
 /* ---- CSV ------------------------------------------------------------------------------------- */

@@ -101,7 +101,9 @@ LOYALTY_API int loyalty_history_from_program(loyalty_history **out, const loyalt
 /**
  * The history of an exported program (loyalty_program_export). No
  * calculator is needed: the one stored in the file is rebuilt (a custom
- * strategy by its name only: it is never run while reading).
+ * strategy by its name only: it is never run while reading). @p progress
+ * gets the file's records loaded, then (continuing the count) the requests
+ * read.
  * Errors: LOYALTY_EINVAL, LOYALTY_EIO, LOYALTY_ECORRUPT, LOYALTY_ECANCELED,
  * LOYALTY_ENOMEM.
  */
@@ -110,12 +112,12 @@ LOYALTY_API int loyalty_history_from_export(loyalty_history **out, const char *p
 
 /**
  * The history of a durable program's directory (loyalty_program_open),
- * which may be open in this or another process meanwhile: the directory is
- * neither locked nor written. Its latest snapshot and journal are copied to
- * a private temporary directory (under $TMPDIR, else /tmp), read there as
- * loyalty_program_open() would (a torn tail, such as a record being written
- * while copying, is left out) and removed. No calculator is needed, as for
- * loyalty_history_from_export().
+ * which may be open in this or another process meanwhile, and written to:
+ * it is opened read-only (loyalty_journal_options.read_only: no lock,
+ * nothing written) as the files are at that moment; a record being written
+ * is left out. No calculator is needed, as for loyalty_history_from_export().
+ * @p progress gets records loaded of the files' records, then (continuing
+ * the count) the requests read of their number.
  * Errors: LOYALTY_EINVAL, LOYALTY_ENOTFOUND (no program in @p dir), LOYALTY_EIO,
  * LOYALTY_ECORRUPT (a corrupt record before the end of the journal),
  * LOYALTY_ECANCELED, LOYALTY_ENOMEM.

@@ -645,6 +645,54 @@ static void test_progress_and_cancel(void **state)
 	assert_ok(loyalty_history_from_csv(&h, csv, "USD", on_progress, &c));
 	assert_int_equal(c.last_done, c.last_total);
 	loyalty_history_free(h);
+	/* an export and a directory: the files' records, then the requests, as one count */
+	{
+		char *file = temp_path("progress.lsn"), *dir = temp_path("progress-dir"), cmd[600];
+		loyalty_program_options po = LOYALTY_PROGRAM_OPTIONS_INIT;
+		loyalty_journal_options jo = LOYALTY_JOURNAL_OPTIONS_INIT;
+		loyalty_calculator *calc = torture_calculator("USD", LOYALTY_ROUND_FLOOR, 0);
+		loyalty_program *durable = NULL;
+		loyalty_reward_def voucher = LOYALTY_REWARD_DEF_INIT;
+		int ncalls;
+
+		assert_ok(loyalty_program_export(live, file));
+		jo.sync = LOYALTY_SYNC_NONE;
+		assert_ok(loyalty_calculator_add(calc, "base_rate", "dollar", "points=2 per=100"));
+		assert_ok(loyalty_program_open(&durable, dir, calc, &po, &jo, NULL));
+		assert_ok(loyalty_program_add_tier(durable, "silver", 10000, NULL, 0));
+		assert_ok(loyalty_program_add_tier(durable, "gold", 20000, NULL, 0));
+		voucher.id = "voucher";
+		voucher.cost = 300;
+		assert_ok(loyalty_program_add_reward(durable, &voucher));
+		record_history(durable);
+		for (int source = 0; source < 2; source++) {
+			c = (calls){ 0, 0, 0, 0, 1 };
+			assert_ok(source ? loyalty_history_from_journal(&h, dir, on_progress, &c)
+			                 : loyalty_history_from_export(&h, file, on_progress, &c));
+			assert_int_equal(loyalty_history_count(h, LOYALTY_EVENT_ALL), 9);
+			loyalty_history_free(h);
+			h = NULL;
+			assert_true(c.monotone);
+			assert_true(c.last_total > 9);
+			assert_int_equal(c.last_done, c.last_total);
+			ncalls = c.n;
+			for (int k = 1; k <= ncalls; k++) {
+				c = (calls){ 0, k, 0, 0, 1 };
+				assert_status(source ? loyalty_history_from_journal(&h, dir, on_progress, &c)
+				                     : loyalty_history_from_export(&h, file, on_progress, &c),
+				              LOYALTY_ECANCELED);
+				assert_null(h);
+			}
+		}
+		/* the live program was not disturbed */
+		buy(durable, 2, "o-9", T(3, 5), 100);
+		loyalty_program_free(durable);
+		unlink(file);
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+		assert_int_equal(system(cmd), 0);
+		free(file);
+		free(dir);
+	}
 	assert_ok(loyalty_history_from_program(&h, live, NULL, NULL));
 
 	/* the simulation: events done of 2 x 9, monotone, ending at the total */
