@@ -220,3 +220,48 @@ def test_plain_data_and_dataframes(history):
     series = r.series_dataframe()
     assert list(series[("alternative", "liability")]) == [340, 180, 880]
     assert isinstance(r.tier_changes_dataframe(), pd.DataFrame)
+
+
+def test_open_and_import_progress(tmp_path):
+    calc = calculator()
+    calc.add("base_rate", "dollar", "points=2 per=100")
+    with loyalty.Program.open(tmp_path / "shop", calc, sync="none") as live:
+        live.add_tier("silver", 10000)
+        live.add_tier("gold", 20000)
+        live.add_reward("voucher", 300)
+        record_history(live)
+        live.export(tmp_path / "shop.lsn")
+        # read_only while the live program holds the directory, with progress
+        seen = []
+
+        def fresh():
+            c = calculator()
+            c.add("base_rate", "dollar", "points=2 per=100")
+            return c
+
+        with loyalty.Program.open(tmp_path / "shop", fresh(), read_only=True,
+                                  progress=lambda d, t: seen.append((d, t))) as copy:
+            assert copy.customer_count == 3
+            with pytest.raises(loyalty.StateError):
+                copy.add_reward("other", 10)
+        assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1] > 0
+        c = fresh()
+        with pytest.raises(loyalty.Canceled):
+            loyalty.Program.open(tmp_path / "shop", c, read_only=True, progress=lambda d, t: True)
+        assert not c.closed  # the calculator is still ours
+        seen.clear()
+        with loyalty.Program.import_(tmp_path / "shop.lsn", c, progress=lambda d, t: seen.append((d, t))) as p:
+            assert p.customer_count == 3
+        assert seen[-1][0] == seen[-1][1] > 0
+
+        class Stop(Exception):
+            pass
+
+        def boom(d, t):
+            raise Stop()
+
+        with pytest.raises(loyalty.Canceled) as info:
+            loyalty.Program.import_(tmp_path / "shop.lsn", fresh(), progress=boom)
+        assert isinstance(info.value.__cause__, Stop)
+    with pytest.raises(loyalty.NotFound):
+        loyalty.Program.open(tmp_path / "nothing", calculator(), read_only=True)
