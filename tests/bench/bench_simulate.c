@@ -5,7 +5,8 @@
  *
  * usage: bench_simulate [customers] [purchases]   (default 100000 1000000)
  *
- * Prints the time to build the history and to simulate, and
+ * Prints the time to build the history and to simulate (wall clock, and the
+ * CPU time of both threads), and
  *   RESULT simulate.purchases_per_s=N
  * where N is the history's purchases divided by the simulation's seconds
  * (each purchase is recorded twice: once per side).
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <loyalty/loyalty.h>
@@ -33,6 +35,16 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds of the process (every thread), user + system. */
+static double cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	       (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
@@ -79,7 +91,7 @@ int main(int argc, char **argv)
 	loyalty_history *h;
 	loyalty_program *base, *alt;
 	loyalty_time start;
-	double t, build;
+	double t, build, cpu;
 
 	if (ncust < 1 || n < 1) {
 		fprintf(stderr, "usage: bench_simulate [customers] [purchases]\n");
@@ -130,13 +142,16 @@ int main(int argc, char **argv)
 	so.point_value.num = 1; /* one cent per point */
 	so.point_value.den = 1;
 	t = now_s();
+	cpu = cpu_s();
 	check(loyalty_simulate(h, base, alt, &so, &r), "simulate");
 	t = now_s() - t;
+	cpu = cpu_s() - cpu;
 	check(loyalty_simulation_report_totals(r, LOYALTY_SIDE_BASE, &b), "totals");
 	check(loyalty_simulation_report_totals(r, LOYALTY_SIDE_ALTERNATIVE, &a), "totals");
 	printf("bench_simulate: %ld customers, %ld purchases over 2026, monthly sweeps\n", ncust, n);
 	printf("  build the history           %.3f s\n", build);
-	printf("  simulate (both sides)       %.3f s (%.0f ns per purchase per side)\n", t, t * 1e9 / (2.0 * (double)n));
+	printf("  simulate (both sides)       %.3f s (%.0f ns per purchase per side), CPU %.3f s (two threads)\n", t,
+	       t * 1e9 / (2.0 * (double)n), cpu);
 	printf("  base:        issued %lld, expired %lld, liability %lld\n", (long long)b.issued, (long long)b.expired,
 	       (long long)b.liability);
 	printf("  alternative: issued %lld, expired %lld, liability %lld; %zu tier changes\n", (long long)a.issued,
