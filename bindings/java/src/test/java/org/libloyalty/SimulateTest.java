@@ -205,6 +205,35 @@ class SimulateTest {
                 assertFalse(live.isClosed());
             }
         }
-        assertTrue(true);
+    }
+
+    @Test
+    void openAndImportProgress() {
+        Path shop = dir.resolve("shop");
+        Path file = dir.resolve("shop.lsn");
+        try (Program live = Program.open(shop, T.usd(Rounding.FLOOR, "points=2 per=100"), ProgramOptions.defaults(),
+                JournalOptions.defaults().withSync(SyncPolicy.NONE))) {
+            define(live, 20000);
+            record(live);
+            live.exportTo(file);
+        }
+        List<long[]> calls = new ArrayList<>();
+        try (Program p = Program.open(shop, T.usd(Rounding.FLOOR, "points=2 per=100"), null, JournalOptions.defaults(),
+                (d, t) -> calls.add(new long[] { d, t }))) {
+            assertEquals(3, p.customerCount());
+        }
+        long[] last = calls.get(calls.size() - 1);
+        assertEquals(0, calls.get(0)[0]);
+        assertEquals(last[1], last[0]);
+        assertTrue(last[0] > 0);
+        Calculator c = T.usd(Rounding.FLOOR, "points=2 per=100");
+        assertThrows(CanceledException.class,
+                () -> Program.open(shop, c, null, JournalOptions.defaults(), (d, t) -> false));
+        assertThrows(CanceledException.class, () -> Program.importFrom(file, c, (d, t) -> d == 0));
+        calls.clear();
+        try (Program p = Program.importFrom(file, c, (d, t) -> calls.add(new long[] { d, t }))) { // still ours
+            assertEquals(3, p.customerCount());
+        }
+        assertEquals(calls.get(calls.size() - 1)[1], calls.get(calls.size() - 1)[0]);
     }
 }
