@@ -22,6 +22,7 @@
 #include "loyalty/program.h"
 #include "loyalty/journal.h"
 #include "loyalty/simulate.h"
+#include "loyalty/analytics.h"
 
 LOYALTY_BEGIN_DECLS
 

@@ -14,7 +14,9 @@ A :class:`loyalty.Program` takes the calculator over and keeps customers,
 their points and tiers over time, rewards and the ledger;
 ``loyalty.Program.open(directory, calculator)`` keeps them on disk as well
 (a journal and snapshots), and ``export`` / ``Program.import_`` move them as
-one file.
+one file. ``program.metrics(start, end)`` and ``program.cohorts(...)`` measure
+it (retention, CLV, redemption, liability, ...), and ``loyalty.survey`` scores
+CES and CSAT answers (:mod:`loyalty.analytics`).
 
 Failures raise subclasses of :class:`loyalty.LoyaltyError`; see
 :mod:`loyalty.errors`. Times are aware datetimes (naive means UTC) or int
@@ -79,6 +81,8 @@ from .program import (
 from .purchase import LineItem, Purchase, PurchaseView, minor_digits
 from .receipt import Receipt, ReceiptLine
 from .simulate import History, SimulationPeriod, SimulationReport, SimulationTotals, TierChange, simulate
+from .analytics import ActionCount, Cohort, CohortTable, Metrics, percent
+from . import survey
 
 #: the version of the C library compiled into this module ("0.1.0")
 version: str = capi.loyalty_version_string()
@@ -120,6 +124,7 @@ def parse_fraction(text: str) -> _Fraction:
     return _from_pair(capi.loyalty_swig_fraction_parse(_check_text(text, "text")))
 
 __all__ = [
+    "ActionCount",
     "Birthday",
     "Calculator",
     "Conflict",
@@ -165,6 +170,9 @@ __all__ = [
     "Stacking",
     "StateError",
     "Canceled",
+    "Cohort",
+    "CohortTable",
+    "Metrics",
     "StrategyInfo",
     "StrategyInput",
     "Sync",
@@ -184,8 +192,10 @@ __all__ = [
     "is_currency",
     "minor_digits",
     "parse_fraction",
+    "percent",
     "round_fraction",
     "strategy_kinds",
+    "survey",
     "time_from_civil",
     "to_decimal",
     "to_minor",

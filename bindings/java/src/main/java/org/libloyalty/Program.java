@@ -544,6 +544,49 @@ public final class Program extends NativeHandle<org.libloyalty.swig.Program> {
         return readLong(p -> p.pointsMissing(customer, reward));
     }
 
+    // ---- analytics ----------------------------------------------------------------------------
+
+    /**
+     * The metrics of the period {@code [start, end)} with no point value, a
+     * margin of 1 and no lifespan cap: see {@link #metrics(Instant, Instant, Fraction, Fraction, long)}.
+     */
+    public Metrics metrics(Instant start, Instant end) {
+        return metrics(start, end, null, Fraction.ONE, 0);
+    }
+
+    /**
+     * The metrics of the period {@code [start, end)}, read from the ledger,
+     * customers and purchases under the program's lock (docs/ANALYTICS.md).
+     * Run {@link #maintain} up to {@code end} first.
+     *
+     * @param pointValue minor units one point is worth (&gt;= 0), for the liability's value; null: not declared
+     * @param margin between 0 and 1, applied to the lifetime value
+     * @param maxLifespan a cap in periods on the expected lifespan; 0: none (a churn of 0 leaves it undefined)
+     * @throws InvalidArgumentException when end is not after start, or for a bad option (the message names it)
+     * @throws OutOfRangeException when a figure overflows
+     */
+    public Metrics metrics(Instant start, Instant end, Fraction pointValue, Fraction margin, long maxLifespan) {
+        long s = start.toEpochMilli();
+        long e = end.toEpochMilli();
+        long[] pv = pointValue == null ? new long[] {0, 0}
+                : new long[] {pointValue.numerator(), pointValue.denominator()};
+        long[] mg = new long[] {margin.numerator(), margin.denominator()};
+        return Metrics.of(read(p -> org.libloyalty.swig.Loyalty.loyaltySwigProgramMetrics(p, s, e, pv, mg,
+                maxLifespan)));
+    }
+
+    /**
+     * Retention by enrolment month over {@code months} calendar months
+     * (1..1200) from {@code from}, in the program's UTC offset.
+     *
+     * @throws InvalidArgumentException for a month count out of range
+     */
+    public CohortTable cohorts(java.time.YearMonth from, int months) {
+        int y = from.getYear();
+        int m = from.getMonthValue();
+        return CohortTable.of(read(p -> org.libloyalty.swig.Loyalty.loyaltySwigProgramCohorts(p, y, m, months)));
+    }
+
     // ---- the ledger ---------------------------------------------------------------------------
 
     /** The whole ledger, in the order of record (seq 1, 2, 3, ...). */
