@@ -66,7 +66,7 @@ class _TextBar:
 
     def __call__(self, done: int, total: int) -> bool:
         percent = done * 100 // total if total else 100
-        if percent != self.shown and (percent - self.shown >= 5 or done == total):
+        if percent != self.shown and (self.shown < 0 or percent - self.shown >= 5 or done == total):
             self.shown = percent
             end = "\n" if total and done >= total else ""
             _sys.stderr.write(f"\r{self.desc}: {percent:3d}% ({done:,}/{total:,})" + end)
