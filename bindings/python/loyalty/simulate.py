@@ -16,7 +16,7 @@ Progress (``progress=``): ``True`` shows a bar (tqdm when it is installed, a
 plain line on stderr otherwise); a callable is called with ``(done, total)``,
 and returning a true value, or raising, cancels: the call then raises
 :class:`~loyalty.Canceled` (chained from what the callable raised).
-Ctrl-C cancels too, raising ``KeyboardInterrupt``. The GIL is released while
+With progress given, Ctrl-C cancels too, raising ``KeyboardInterrupt``. The GIL is released while
 the C library works.
 """
 
