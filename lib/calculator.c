@@ -18,6 +18,7 @@
 
 typedef struct ly_strategy {
 	char *name;
+	size_t name_len;
 	const ly_strategy_kind *kind; /* NULL for custom */
 	loyalty_strategy_role role;
 	void *state;                  /* built-in state */
@@ -33,7 +34,13 @@ struct loyalty_calculator {
 	ly_strset excluded;
 	ly_strategy *strategies;
 	size_t count, cap;
+	ly_plan_op *ops;   /* [cap]: the strategies as plan ops (lib/score.c) */
+	bool all_planned;  /* every strategy has its op */
+	ly_calc_plan plan; /* kept up to date by add */
+	ly_score_plan *fast; /* the plan over the names the strategies mention (lib/score.c); may be NULL */
 };
+
+static void fast_rebuild(loyalty_calculator *c);
 
 static const char *const role_names[] = { "base", "multiplier", "bonus" };
 
@@ -76,6 +83,9 @@ LOYALTY_API int loyalty_calculator_new(loyalty_calculator **out, const loyalty_c
 	if (c == NULL)
 		return ly_error(LOYALTY_ENOMEM, "loyalty_calculator_new: out of memory");
 	c->opts = *opts;
+	c->all_planned = true;
+	c->plan.usable = opts->stacking == LOYALTY_STACK_ADDITIVE;
+	c->plan.lr = c->plan.lm = 1;
 	*out = c;
 	return LOYALTY_OK;
 }
@@ -97,6 +107,8 @@ LOYALTY_API void loyalty_calculator_free(loyalty_calculator *c)
 	for (size_t i = 0; i < c->count; i++)
 		strategy_release(&c->strategies[i]);
 	free(c->strategies);
+	free(c->ops);
+	ly_score_plan_free(c->fast);
 	ly_strset_free(&c->excluded);
 	free(c);
 }
@@ -146,6 +158,7 @@ LOYALTY_API int loyalty_calculator_exclude_product_type(loyalty_calculator *c, c
 		return ly_error(rc, "loyalty_calculator_exclude_product_type: '%s' is already excluded", product_type);
 	if (rc != LOYALTY_OK)
 		return ly_error(rc, "loyalty_calculator_exclude_product_type: out of memory");
+	fast_rebuild(c);
 	return LOYALTY_OK;
 }
 
@@ -172,12 +185,56 @@ static int prepare_slot(loyalty_calculator *c, const char *name, const char *fn)
 	if (c->count == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 8;
 		ly_strategy *s = realloc(c->strategies, cap * sizeof *s);
+		ly_plan_op *ops;
 		if (s == NULL)
 			return ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
 		c->strategies = s;
+		ops = realloc(c->ops, cap * sizeof *ops);
+		if (ops == NULL)
+			return ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
+		c->ops = ops;
 		c->cap = cap;
 	}
 	return LOYALTY_OK;
+}
+
+/* Rebuild the score plan after a change; without memory for it, score()
+ * builds its plan on each call instead (slower, same points). */
+static void fast_rebuild(loyalty_calculator *c)
+{
+	ly_score_plan_free(c->fast);
+	c->fast = NULL;
+	if (ly_score_plan_build(c, &c->fast) != LOYALTY_OK)
+		loyalty_error_clear();
+}
+
+/* Describe the strategy being appended (at index count) as a plan op and
+ * update the plan; a strategy without op (custom, or one that cannot be
+ * planned) makes the plan unusable: scoring then takes the general path. */
+static void plan_append(loyalty_calculator *c, const ly_strategy_kind *k, const void *state)
+{
+	ly_plan_op *op = &c->ops[c->count];
+	int64_t *den;
+
+	memset(op, 0, sizeof *op);
+	op->state = state;
+	if (k == NULL || k->plan == NULL || k->plan(state, op) != LOYALTY_OK || op->den <= 0) {
+		loyalty_error_clear();
+		c->all_planned = false;
+	} else if (op->role != LOYALTY_ROLE_BONUS) {
+		den = op->role == LOYALTY_ROLE_BASE ? &c->plan.lr : &c->plan.lm;
+		*den = ly_lcm64(*den, op->den);
+		if (*den == 0)
+			c->all_planned = false;
+	}
+	c->plan.usable = c->all_planned && c->opts.stacking == LOYALTY_STACK_ADDITIVE;
+	c->plan.count = c->count + 1;
+	c->plan.ops = c->ops;
+}
+
+const ly_score_plan *ly_calc_score_plan(const loyalty_calculator *c)
+{
+	return c->fast;
 }
 
 LOYALTY_API int loyalty_calculator_add_params(loyalty_calculator *c, const char *kind, const char *name,
@@ -208,6 +265,7 @@ LOYALTY_API int loyalty_calculator_add_params(loyalty_calculator *c, const char 
 		return rc;
 	}
 	s.name = ly_strdup(name);
+	s.name_len = strlen(name);
 	rc = loyalty_params_new(&s.params);
 	if (rc == LOYALTY_OK)
 		rc = k->describe(s.state, s.params);
@@ -219,7 +277,10 @@ LOYALTY_API int loyalty_calculator_add_params(loyalty_calculator *c, const char 
 		strategy_release(&s);
 		return rc;
 	}
-	c->strategies[c->count++] = s;
+	c->strategies[c->count] = s;
+	plan_append(c, k, s.state);
+	c->count++;
+	fast_rebuild(c);
 	return LOYALTY_OK;
 }
 
@@ -264,6 +325,7 @@ LOYALTY_API int loyalty_calculator_add_custom(loyalty_calculator *c, const char 
 	if (rc == LOYALTY_OK) {
 		memset(&s, 0, sizeof s);
 		s.name = ly_strdup(name);
+		s.name_len = strlen(name);
 		if (s.name == NULL)
 			rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", f);
 	}
@@ -277,7 +339,10 @@ LOYALTY_API int loyalty_calculator_add_custom(loyalty_calculator *c, const char 
 	s.fn = fn;
 	s.user_data = user_data;
 	s.destroy = destroy;
-	c->strategies[c->count++] = s;
+	c->strategies[c->count] = s;
+	plan_append(c, NULL, NULL);
+	c->count++;
+	fast_rebuild(c);
 	return LOYALTY_OK;
 }
 
@@ -389,7 +454,7 @@ static int run_custom(const ly_strategy *s, ly_calc_state *cs, ly_frac *points, 
 		                (long long)out.den);
 	if (ly_frac_make(out.num, out.den, points) != LOYALTY_OK)
 		return ly_error(LOYALTY_EUSER, "strategy '%s' returned an out-of-range fraction", s->name);
-	snprintf(detail, dsize, "custom %s", loyalty_strategy_role_name(s->role));
+	ly_fmt(detail, dsize, "custom %s", loyalty_strategy_role_name(s->role));
 	/* BASE points are base points; MULTIPLIER points join the scaled points
 	 * that later multipliers compound on; BONUS points are never scaled. */
 	if ((s->role == LOYALTY_ROLE_BASE && ly_frac_add(cs->other_base, *points, &cs->other_base) != LOYALTY_OK) ||
@@ -397,6 +462,57 @@ static int run_custom(const ly_strategy *s, ly_calc_state *cs, ly_frac *points, 
 		return ly_error(LOYALTY_ERANGE, "strategy '%s': points overflow", s->name);
 	return LOYALTY_OK;
 }
+
+/* Make the receipt in one allocation: the struct, then the lines, then the
+ * pool (key, then each line's name, kind and detail). */
+static loyalty_receipt *receipt_make(const loyalty_calculator *c, const loyalty_purchase *purchase,
+                                     const ly_rline *lines, const char *details, const size_t *detail_len)
+{
+	size_t head = (sizeof(loyalty_receipt) + 15) & ~(size_t)15;
+	size_t key_len = strlen(purchase->key), pool = key_len + 1, at;
+	const char *d = details;
+	loyalty_receipt *r;
+	char *p;
+
+	for (size_t i = 0; i < c->count; i++) {
+		const ly_strategy *s = &c->strategies[i];
+		pool += s->name_len + 1 + strlen(s->kind ? s->kind->name : "custom") + 1 + detail_len[i] + 1;
+	}
+	r = malloc(head + c->count * sizeof *lines + pool);
+	if (r == NULL)
+		return NULL;
+	memset(r, 0, sizeof *r);
+	r->inline_block = true;
+	r->lines = (ly_rline *)((char *)r + head);
+	r->pool = p = (char *)r->lines + c->count * sizeof *lines;
+	r->pool_len = r->pool_cap = pool;
+	r->nlines = c->count;
+	memcpy(p, purchase->key, key_len + 1);
+	r->key_off = 0;
+	at = key_len + 1;
+	for (size_t i = 0; i < c->count; i++) {
+		const ly_strategy *s = &c->strategies[i];
+		const char *kind = s->kind ? s->kind->name : "custom";
+		size_t kind_len = strlen(kind);
+		ly_rline *l = &r->lines[i];
+
+		*l = lines[i];
+		memcpy(p + at, s->name, s->name_len + 1);
+		l->name_off = at;
+		at += s->name_len + 1;
+		memcpy(p + at, kind, kind_len + 1);
+		l->kind_off = at;
+		at += kind_len + 1;
+		memcpy(p + at, d, detail_len[i]);
+		p[at + detail_len[i]] = '\0';
+		l->detail_off = at;
+		at += detail_len[i] + 1;
+		d += detail_len[i];
+	}
+	return r;
+}
+
+#define STACK_STRATEGIES 16 /* pipelines up to this long make receipts without heap scratch */
 
 /* The pipeline over one purchase. With @p out, a receipt is made; without,
  * only *points is set. Messages start with @p fn. The caller checked the
@@ -406,9 +522,16 @@ int ly_calc_run(const loyalty_calculator *c, const loyalty_customer *customer, c
 {
 	unsigned char elig_stack[STACK_ITEMS];
 	ly_frac frac_stack[2 * STACK_ITEMS];
+	ly_rline line_stack[STACK_STRATEGIES];
+	size_t dlen_stack[STACK_STRATEGIES];
+	char detail_stack[STACK_STRATEGIES * 64];
 	unsigned char *eligible = elig_stack;
 	ly_frac *fracs = frac_stack;
-	loyalty_receipt *r = NULL;
+	ly_rline *lines = line_stack;
+	size_t *dlen = dlen_stack;
+	char *details = detail_stack;
+	size_t details_len = 0, details_cap = sizeof detail_stack;
+	loyalty_receipt *r;
 	ly_calc_state cs;
 	loyalty_points rounded;
 	size_t n;
@@ -419,6 +542,16 @@ int ly_calc_run(const loyalty_calculator *c, const loyalty_customer *customer, c
 		eligible = malloc(n);
 		fracs = malloc(2 * n * sizeof *fracs);
 		if (eligible == NULL || fracs == NULL) {
+			rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
+			goto done;
+		}
+	}
+	if (out != NULL && c->count > STACK_STRATEGIES) {
+		lines = malloc(c->count * sizeof *lines);
+		dlen = malloc(c->count * sizeof *dlen);
+		details = malloc(c->count * DETAIL_SIZE);
+		details_cap = c->count * DETAIL_SIZE;
+		if (lines == NULL || dlen == NULL || details == NULL) {
 			rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
 			goto done;
 		}
@@ -446,20 +579,13 @@ int ly_calc_run(const loyalty_calculator *c, const loyalty_customer *customer, c
 	ly_civil_from_days(cs.local_day, &cs.year, &cs.month, &cs.day);
 	cs.weekday = ly_weekday(cs.local_day);
 
-	if (out != NULL) {
-		r = calloc(1, sizeof *r);
-		if (r == NULL || (c->count && (r->lines = calloc(c->count, sizeof *r->lines)) == NULL) ||
-		    ly_receipt_intern(r, purchase->key, &r->key_off) != LOYALTY_OK) {
-			rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
-			goto done;
-		}
-	}
 	for (size_t i = 0; i < c->count; i++) {
 		const ly_strategy *s = &c->strategies[i];
-		char detail[DETAIL_SIZE] = "";
+		char detail[DETAIL_SIZE];
 		ly_frac pts = { 0, 1 };
 		int applied = 1;
 
+		detail[0] = '\0';
 		if (s->kind != NULL) {
 			rc = s->kind->apply(s->state, &cs, &pts, &applied, detail, sizeof detail);
 			if (rc != LOYALTY_OK) {
@@ -481,21 +607,30 @@ int ly_calc_run(const loyalty_calculator *c, const loyalty_customer *customer, c
 			rc = ly_error(LOYALTY_ERANGE, "%s: total overflows after strategy '%s'", fn, s->name);
 			goto done;
 		}
-		if (r != NULL) {
-			ly_rline *line = &r->lines[i];
-			line->role = s->role;
-			line->applied = applied;
-			line->points = pts;
-			if (ly_receipt_intern(r, s->name, &line->name_off) != LOYALTY_OK ||
-			    ly_receipt_intern(r, s->kind ? s->kind->name : "custom", &line->kind_off) != LOYALTY_OK ||
-			    ly_receipt_intern(r, detail, &line->detail_off) != LOYALTY_OK) {
-				rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
-				goto done;
+		if (out != NULL) {
+			size_t len = strlen(detail);
+			if (details_len + len > details_cap) {
+				/* long details: move to the heap (at most DETAIL_SIZE per line) */
+				char *grown = malloc(c->count * DETAIL_SIZE);
+				if (grown == NULL) {
+					rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
+					goto done;
+				}
+				memcpy(grown, details, details_len);
+				if (details != detail_stack)
+					free(details);
+				details = grown;
+				details_cap = c->count * DETAIL_SIZE;
 			}
-			r->nlines++;
+			memcpy(details + details_len, detail, len);
+			details_len += len;
+			dlen[i] = len;
+			lines[i].role = s->role;
+			lines[i].applied = applied;
+			lines[i].points = pts;
 		}
 	}
-	if (r == NULL) {
+	if (out == NULL) {
 		if (ly_frac_round(cs.total, c->opts.rounding, &rounded) != LOYALTY_OK) {
 			rc = ly_error(LOYALTY_ERANGE, "%s: total points out of range", fn);
 			goto done;
@@ -503,14 +638,24 @@ int ly_calc_run(const loyalty_calculator *c, const loyalty_customer *customer, c
 		*points = rounded;
 		goto done;
 	}
+	{
+		loyalty_receipt tmp;
+		if (ly_frac_round(cs.total, c->opts.rounding, &tmp.points) != LOYALTY_OK ||
+		    ly_frac_sub(ly_frac_int(tmp.points), cs.total, &tmp.adjustment) != LOYALTY_OK) {
+			rc = ly_error(LOYALTY_ERANGE, "%s: total points out of range", fn);
+			goto done;
+		}
+		r = receipt_make(c, purchase, lines, details, dlen);
+		if (r == NULL) {
+			rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
+			goto done;
+		}
+		r->points = tmp.points;
+		r->adjustment = tmp.adjustment;
+	}
 	r->exact = cs.total;
 	r->base = cs.base_total;
 	r->rounding = c->opts.rounding;
-	if (ly_frac_round(cs.total, c->opts.rounding, &r->points) != LOYALTY_OK ||
-	    ly_frac_sub(ly_frac_int(r->points), cs.total, &r->adjustment) != LOYALTY_OK) {
-		rc = ly_error(LOYALTY_ERANGE, "%s: total points out of range", fn);
-		goto done;
-	}
 	r->spend = cs.spend;
 	r->eligible_spend = cs.eligible_spend;
 	memcpy(r->currency, purchase->currency, sizeof r->currency);
@@ -518,13 +663,17 @@ int ly_calc_run(const loyalty_calculator *c, const loyalty_customer *customer, c
 	if (points != NULL)
 		*points = r->points;
 	*out = r;
-	r = NULL;
 done:
-	loyalty_receipt_free(r);
 	if (eligible != elig_stack)
 		free(eligible);
 	if (fracs != frac_stack)
 		free(fracs);
+	if (lines != line_stack)
+		free(lines);
+	if (dlen != dlen_stack)
+		free(dlen);
+	if (details != detail_stack)
+		free(details);
 	return rc;
 }
 
@@ -569,7 +718,7 @@ LOYALTY_API int loyalty_calculator_score(const loyalty_calculator *c, const loya
 
 	if (rc != LOYALTY_OK)
 		return rc;
-	return ly_calc_run(c, customer, purchase, ctx != NULL && ctx->first_purchase, NULL, out, fn);
+	return ly_score_one(c, customer, purchase, ctx != NULL && ctx->first_purchase, out, fn);
 }
 
 /* ---- for lib/score.c ---------------------------------------------------------- */
@@ -577,4 +726,14 @@ LOYALTY_API int loyalty_calculator_score(const loyalty_calculator *c, const loya
 const loyalty_calculator_options *ly_calc_options(const loyalty_calculator *c)
 {
 	return &c->opts;
+}
+
+const ly_strset *ly_calc_excluded(const loyalty_calculator *c)
+{
+	return &c->excluded;
+}
+
+const ly_calc_plan *ly_calc_get_plan(const loyalty_calculator *c)
+{
+	return &c->plan;
 }

@@ -69,7 +69,8 @@ static inline bool ly_add64(int64_t a, int64_t b, int64_t *out) { return !__buil
 static inline bool ly_sub64(int64_t a, int64_t b, int64_t *out) { return !__builtin_sub_overflow(a, b, out); }
 static inline bool ly_mul64(int64_t a, int64_t b, int64_t *out) { return !__builtin_mul_overflow(a, b, out); }
 
-/* Exact fractions. All return LOYALTY_OK or LOYALTY_ERANGE (no message set). */
+/* Exact fractions. All return LOYALTY_OK or LOYALTY_ERANGE (no message set).
+ * ly_frac_add, _sub and _mul take reduced fractions (den > 0). */
 static inline ly_frac ly_frac_int(int64_t v) { ly_frac f = { v, 1 }; return f; }
 int ly_frac_make(ly_i128 num, ly_i128 den, ly_frac *out); /* reduces; den != 0 */
 int ly_frac_add(ly_frac a, ly_frac b, ly_frac *out);
@@ -79,6 +80,8 @@ int ly_frac_cmp(ly_frac a, ly_frac b);
 static inline bool ly_frac_is_zero(ly_frac a) { return a.num == 0; }
 /* rounding; mode validated by the caller */
 int ly_frac_round(ly_frac f, int mode, int64_t *out);
+/* lcm of two positive int64, 0 when it does not fit (or either is <= 0) */
+int64_t ly_lcm64(int64_t a, int64_t b);
 /* "25", "2599/100" */
 void ly_frac_str(ly_frac f, char *buf, size_t size);
 

@@ -18,9 +18,25 @@ int ly_receipt_intern(loyalty_receipt *r, const char *s, size_t *off)
 		char *pool;
 		while (cap < r->pool_len + n)
 			cap *= 2;
-		pool = realloc(r->pool, cap);
-		if (pool == NULL)
-			return LOYALTY_ENOMEM;
+		if (r->inline_block) {
+			/* lines and pool move out of the receipt's block */
+			ly_rline *lines = r->nlines ? malloc(r->nlines * sizeof *lines) : NULL;
+			pool = malloc(cap);
+			if (pool == NULL || (r->nlines && lines == NULL)) {
+				free(pool);
+				free(lines);
+				return LOYALTY_ENOMEM;
+			}
+			if (r->nlines)
+				memcpy(lines, r->lines, r->nlines * sizeof *lines);
+			memcpy(pool, r->pool, r->pool_len);
+			r->lines = lines;
+			r->inline_block = false;
+		} else {
+			pool = realloc(r->pool, cap);
+			if (pool == NULL)
+				return LOYALTY_ENOMEM;
+		}
 		r->pool = pool;
 		r->pool_cap = cap;
 	}
@@ -34,8 +50,10 @@ LOYALTY_API void loyalty_receipt_free(loyalty_receipt *r)
 {
 	if (r == NULL)
 		return;
-	free(r->lines);
-	free(r->pool);
+	if (!r->inline_block) {
+		free(r->lines);
+		free(r->pool);
+	}
 	free(r);
 }
 
@@ -49,6 +67,7 @@ LOYALTY_API int loyalty_receipt_clone(loyalty_receipt **out, const loyalty_recei
 	if (n == NULL)
 		return ly_error(LOYALTY_ENOMEM, "loyalty_receipt_clone: out of memory");
 	*n = *r;
+	n->inline_block = false;
 	n->lines = r->nlines ? malloc(r->nlines * sizeof *n->lines) : NULL;
 	n->pool = malloc(r->pool_len ? r->pool_len : 1);
 	n->pool_cap = r->pool_len ? r->pool_len : 1;

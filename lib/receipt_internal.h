@@ -1,6 +1,8 @@
 /*
  * libloyalty - the receipt's private layout: one block of lines and a string
- * pool addressed by offsets, so a receipt is a handful of allocations.
+ * pool addressed by offsets. The calculator makes a receipt in one
+ * allocation (struct, lines and pool together: inline_block); receipts made
+ * otherwise (clone, decoding) own their lines and pool separately.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -29,6 +31,7 @@ struct loyalty_receipt {
 	ly_rline *lines;
 	char *pool;
 	size_t pool_len, pool_cap;
+	bool inline_block; /* lines and pool live in the receipt's own allocation */
 	/* filled by a program when it records the purchase */
 	bool recorded;
 	loyalty_points credited, capped;

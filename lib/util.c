@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "strategy_internal.h" /* ly_fmt */
 
 /* ---- strings ------------------------------------------------------------ */
 
@@ -228,6 +229,16 @@ static ly_i128 gcd128(ly_i128 a, ly_i128 b)
 	return a;
 }
 
+int64_t ly_lcm64(int64_t a, int64_t b)
+{
+	int64_t q, out;
+
+	if (a <= 0 || b <= 0)
+		return 0;
+	q = a / (int64_t)gcd64((uint64_t)a, (uint64_t)b);
+	return ly_mul64(q, b, &out) ? out : 0;
+}
+
 int ly_frac_make(ly_i128 num, ly_i128 den, ly_frac *out)
 {
 	ly_i128 g;
@@ -262,8 +273,24 @@ int ly_frac_make(ly_i128 num, ly_i128 den, ly_frac *out)
 	return LOYALTY_OK;
 }
 
+/* The fast paths below give the reduced result without a GCD: inputs are
+ * reduced with den > 0 (every fraction the library keeps is). */
 int ly_frac_add(ly_frac a, ly_frac b, ly_frac *out)
 {
+	if (a.num == 0) {
+		*out = b;
+		return LOYALTY_OK;
+	}
+	if (b.num == 0) {
+		*out = a;
+		return LOYALTY_OK;
+	}
+	if (a.den == 1 && b.den == 1) {
+		if (!ly_add64(a.num, b.num, &out->num))
+			return LOYALTY_ERANGE;
+		out->den = 1;
+		return LOYALTY_OK;
+	}
 	if (a.den == b.den)
 		return ly_frac_make((ly_i128)a.num + b.num, a.den, out);
 	return ly_frac_make((ly_i128)a.num * b.den + (ly_i128)b.num * a.den, (ly_i128)a.den * b.den, out);
@@ -278,6 +305,16 @@ int ly_frac_sub(ly_frac a, ly_frac b, ly_frac *out)
 
 int ly_frac_mul(ly_frac a, ly_frac b, ly_frac *out)
 {
+	if (a.num == 0 || b.num == 0) {
+		*out = ly_frac_int(0);
+		return LOYALTY_OK;
+	}
+	if (a.den == 1 && b.den == 1) {
+		if (!ly_mul64(a.num, b.num, &out->num))
+			return LOYALTY_ERANGE;
+		out->den = 1;
+		return LOYALTY_OK;
+	}
 	return ly_frac_make((ly_i128)a.num * b.num, (ly_i128)a.den * b.den, out);
 }
 
@@ -319,12 +356,105 @@ int ly_frac_round(ly_frac f, int mode, int64_t *out)
 	return LOYALTY_OK;
 }
 
+/* ---- formatting without stdio (receipt details are made on every compute) -- */
+
+typedef struct sbuf {
+	char *buf;
+	size_t size, len; /* len counts what would be written; buf holds at most size - 1 */
+} sbuf;
+
+/* append n bytes, keeping what fits */
+static void sb_put(sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n < b->size) {
+		memcpy(b->buf + b->len, s, n);
+	} else if (b->len + 1 < b->size) {
+		memcpy(b->buf + b->len, s, b->size - 1 - b->len);
+	}
+	b->len += n;
+}
+
+static void sb_putc(sbuf *b, char c)
+{
+	sb_put(b, &c, 1);
+}
+
+static void sb_puts(sbuf *b, const char *s)
+{
+	sb_put(b, s, strlen(s));
+}
+
+/* a decimal integer, at least @p width digits (zero padded) */
+static void sb_puti(sbuf *b, int64_t v, int width)
+{
+	char digits[24];
+	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	int n = (int)sizeof digits;
+
+	do {
+		digits[--n] = (char)('0' + mag % 10);
+		mag /= 10;
+	} while (mag != 0);
+	while ((int)sizeof digits - n < width)
+		digits[--n] = '0';
+	if (v < 0)
+		digits[--n] = '-';
+	sb_put(b, digits + n, sizeof digits - (size_t)n);
+}
+
+static void sb_end(sbuf *b)
+{
+	if (b->size > 0)
+		b->buf[b->len < b->size ? b->len : b->size - 1] = '\0';
+}
+
 void ly_frac_str(ly_frac f, char *buf, size_t size)
 {
-	if (f.den == 1)
-		snprintf(buf, size, "%lld", (long long)f.num);
-	else
-		snprintf(buf, size, "%lld/%lld", (long long)f.num, (long long)f.den);
+	sbuf b = { buf, size, 0 };
+
+	sb_puti(&b, f.num, 0);
+	if (f.den != 1) {
+		sb_putc(&b, '/');
+		sb_puti(&b, f.den, 0);
+	}
+	sb_end(&b);
+}
+
+void ly_fmt(char *buf, size_t size, const char *fmt, ...)
+{
+	sbuf b = { buf, size, 0 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%') {
+			const char *q = strchr(p, '%');
+			size_t run = q ? (size_t)(q - p) : strlen(p);
+			sb_put(&b, p, run);
+			p += run - 1;
+			continue;
+		}
+		p++;
+		if (*p == 's') {
+			sb_puts(&b, va_arg(ap, const char *));
+		} else if (*p == 'd') {
+			sb_puti(&b, va_arg(ap, int), 0);
+		} else if (p[0] == '0' && p[1] == '2' && p[2] == 'd') {
+			sb_puti(&b, va_arg(ap, int), 2);
+			p += 2;
+		} else if (p[0] == 'l' && p[1] == 'l' && p[2] == 'd') {
+			sb_puti(&b, va_arg(ap, long long), 0);
+			p += 2;
+		} else if (p[0] == 'z' && p[1] == 'u') {
+			size_t z = va_arg(ap, size_t);
+			sb_puti(&b, (int64_t)z, 0);
+			p += 1;
+		} else { /* '%%'; nothing else is used */
+			sb_putc(&b, '%');
+		}
+	}
+	va_end(ap);
+	sb_end(&b);
 }
 
 /* ---- parsing --------------------------------------------------------------- */

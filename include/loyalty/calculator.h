@@ -7,8 +7,9 @@
  * like.
  *
  * Thread safety: building (add/exclude) must happen on one thread before
- * sharing. loyalty_calculator_compute() only reads the calculator and may run
- * on many threads at once (custom strategies must then be thread safe too).
+ * sharing. loyalty_calculator_compute(), _score() and _score_columns() only
+ * read the calculator and may run on many threads at once (custom strategies
+ * must then be thread safe too).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -207,7 +208,8 @@ typedef struct loyalty_score_columns {
  * outside 0..12 or a day not in the month (29 February is allowed), a name
  * that is not a valid product type or tier name: LOYALTY_EINVAL; a currency
  * other than the calculator's: LOYALTY_ECURRENCY. The message names the
- * column and index, and nothing is written.
+ * column and index, and nothing is written. Every row is checked, used or
+ * not: pass customer columns of about the batch's size.
  *
  * Then each purchase is scored. A purchase that fails (LOYALTY_ERANGE: a
  * line or purchase total beyond int64 or an overflow in the arithmetic;

@@ -83,9 +83,29 @@ static int apply(const void *state, ly_calc_state *cs, ly_frac *points, int *app
 			return LOYALTY_ERANGE;
 	}
 	ly_frac_str(s->points, rate, sizeof rate);
-	snprintf(detail, dsize, "%s per %lld on %lld eligible", rate, (long long)s->per, (long long)spend);
+	ly_fmt(detail, dsize, "%s per %lld on %lld eligible", rate, (long long)s->per, (long long)spend);
 	*points = sum;
 	*applied = 1;
+	return LOYALTY_OK;
+}
+
+static void plan_rate(const void *state, const char *type, ly_frac *rate, ly_frac *pre)
+{
+	const base_rate *s = state;
+
+	*rate = ly_strset_has(&s->exclude, type) ? ly_frac_int(0) : s->rate;
+	*pre = *rate;
+}
+
+static int plan(const void *state, ly_plan_op *op)
+{
+	const base_rate *s = state;
+
+	op->role = LOYALTY_ROLE_BASE;
+	op->den = s->rate.den;
+	op->rate = plan_rate;
+	op->type_names = s->exclude.items;
+	op->ntype_names = s->exclude.count;
 	return LOYALTY_OK;
 }
 
@@ -93,5 +113,5 @@ const ly_strategy_kind ly_kind_base_rate = {
 	"base_rate",
 	"Base points on eligible spend. points=<fraction>=0> per=<minor units>=1> "
 	"[exclude=<product_type>,...]: every line earns line_total*points/per unless its type is excluded.",
-	create, describe, apply, destroy,
+	create, describe, apply, destroy, plan,
 };

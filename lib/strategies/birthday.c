@@ -90,22 +90,28 @@ static int64_t birthday_in(int64_t y, int month, int day, int feb29)
 	return ly_days_from_civil(y, month, day);
 }
 
-static bool qualifies(const birthday *s, const ly_calc_state *cs, int month, int day)
+bool ly_birthday_in_period(int period, int feb29, int64_t local_day, int64_t year, int cur_month, int month,
+                           int day)
 {
-	switch (s->period) {
+	switch (period) {
 	case PERIOD_DAY:
-		return cs->local_day == birthday_in(cs->year, month, day, s->feb29);
+		return local_day == birthday_in(year, month, day, feb29);
 	case PERIOD_WEEK:
-		for (int64_t y = cs->year - 1; y <= cs->year + 1; y++) {
-			int64_t b = birthday_in(y, month, day, s->feb29);
+		for (int64_t y = year - 1; y <= year + 1; y++) {
+			int64_t b = birthday_in(y, month, day, feb29);
 			int64_t monday = b - (ly_weekday(b) - 1);
-			if (cs->local_day >= monday && cs->local_day < monday + 7)
+			if (local_day >= monday && local_day < monday + 7)
 				return true;
 		}
 		return false;
 	default:
-		return cs->month == month;
+		return cur_month == month;
 	}
+}
+
+static bool qualifies(const birthday *s, const ly_calc_state *cs, int month, int day)
+{
+	return ly_birthday_in_period(s->period, s->feb29, cs->local_day, cs->year, cs->month, month, day);
 }
 
 static int apply(const void *state, ly_calc_state *cs, ly_frac *points, int *applied, char *detail, size_t dsize)
@@ -117,23 +123,43 @@ static int apply(const void *state, ly_calc_state *cs, ly_frac *points, int *app
 	*applied = 0;
 	*points = ly_frac_int(0);
 	if (month == 0) {
-		snprintf(detail, dsize, "birthday unknown");
+		ly_fmt(detail, dsize, "birthday unknown");
 		return LOYALTY_OK;
 	}
 	if (!qualifies(s, cs, month, day)) {
-		snprintf(detail, dsize, "not in the birthday %s (%02d-%02d)", periods[s->period], month, day);
+		ly_fmt(detail, dsize, "not in the birthday %s (%02d-%02d)", periods[s->period], month, day);
 		return LOYALTY_OK;
 	}
 	*applied = 1;
 	if (s->is_bonus) {
 		*points = ly_frac_int(s->bonus);
-		snprintf(detail, dsize, "birthday %s bonus", periods[s->period]);
+		ly_fmt(detail, dsize, "birthday %s bonus", periods[s->period]);
 		return LOYALTY_OK;
 	}
 	if (ly_calc_scale(cs, s->multiplier, NULL, NULL, points) != LOYALTY_OK)
 		return LOYALTY_ERANGE;
 	ly_frac_str(s->multiplier, m, sizeof m);
-	snprintf(detail, dsize, "birthday %s x%s", periods[s->period], m);
+	ly_fmt(detail, dsize, "birthday %s x%s", periods[s->period], m);
+	return LOYALTY_OK;
+}
+
+static ly_frac plan_mult(const void *state, const char *type, const char *tier)
+{
+	(void)type;
+	(void)tier;
+	return ((const birthday *)state)->multiplier;
+}
+
+static int plan(const void *state, ly_plan_op *op)
+{
+	const birthday *s = state;
+
+	op->role = s->is_bonus ? LOYALTY_ROLE_BONUS : LOYALTY_ROLE_MULTIPLIER;
+	op->den = s->is_bonus ? 1 : s->multiplier.den;
+	op->mult = plan_mult;
+	op->bonus = s->bonus;
+	op->birthday = 1 + s->period;
+	op->feb29 = s->feb29;
 	return LOYALTY_OK;
 }
 
@@ -141,5 +167,5 @@ const ly_strategy_kind ly_kind_birthday = {
 	"birthday",
 	"A multiplier or bonus in the customer's birthday day, ISO week or month (local at the calculator's "
 	"offset). multiplier=<fraction> | bonus=<points>, [period=day|week|month] [feb29=feb28|mar1].",
-	create, describe, apply, destroy,
+	create, describe, apply, destroy, plan,
 };

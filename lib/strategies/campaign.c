@@ -144,42 +144,75 @@ static int apply(const void *state, ly_calc_state *cs, ly_frac *points, int *app
 	*applied = 0;
 	*points = ly_frac_int(0);
 	if ((s->has_start && at < s->start) || (s->has_end && at >= s->end)) {
-		snprintf(detail, dsize, "outside the campaign window");
+		ly_fmt(detail, dsize, "outside the campaign window");
 		return LOYALTY_OK;
 	}
 	if (s->weekdays && !(s->weekdays & (1u << (cs->weekday - 1)))) {
-		snprintf(detail, dsize, "not on a campaign weekday (%s)", day_names[cs->weekday - 1]);
+		ly_fmt(detail, dsize, "not on a campaign weekday (%s)", day_names[cs->weekday - 1]);
 		return LOYALTY_OK;
 	}
 	if (s->channels.count && !ly_strset_has(&s->channels, cs->purchase->channel)) {
-		snprintf(detail, dsize, "channel '%s' not in the campaign", cs->purchase->channel);
+		ly_fmt(detail, dsize, "channel '%s' not in the campaign", cs->purchase->channel);
 		return LOYALTY_OK;
 	}
 	if (s->tiers.count && !ly_strset_has(&s->tiers, cs->customer->tier)) {
-		snprintf(detail, dsize, "tier '%s' not in the campaign", cs->customer->tier);
+		ly_fmt(detail, dsize, "tier '%s' not in the campaign", cs->customer->tier);
 		return LOYALTY_OK;
 	}
 	for (size_t i = 0; i < cs->n; i++)
 		if (cs->eligible[i] && (!s->types.count || ly_strset_has(&s->types, cs->items[i].product_type)))
 			covered += cs->items[i].line_total;
 	if (s->types.count && covered == 0) {
-		snprintf(detail, dsize, "no lines of the campaign's product types");
+		ly_fmt(detail, dsize, "no lines of the campaign's product types");
 		return LOYALTY_OK;
 	}
 	if (covered < s->min_spend) {
-		snprintf(detail, dsize, "spend %lld below the minimum %lld", (long long)covered, (long long)s->min_spend);
+		ly_fmt(detail, dsize, "spend %lld below the minimum %lld", (long long)covered, (long long)s->min_spend);
 		return LOYALTY_OK;
 	}
 	*applied = 1;
 	if (s->is_bonus) {
 		*points = ly_frac_int(s->bonus);
-		snprintf(detail, dsize, "campaign bonus %lld", (long long)s->bonus);
+		ly_fmt(detail, dsize, "campaign bonus %lld", (long long)s->bonus);
 		return LOYALTY_OK;
 	}
 	if (ly_calc_scale(cs, s->multiplier, s->types.count ? type_in : NULL, &s->types, points) != LOYALTY_OK)
 		return LOYALTY_ERANGE;
 	ly_frac_str(s->multiplier, m, sizeof m);
-	snprintf(detail, dsize, "campaign x%s%s", m, s->types.count ? " on its product types" : "");
+	ly_fmt(detail, dsize, "campaign x%s%s", m, s->types.count ? " on its product types" : "");
+	return LOYALTY_OK;
+}
+
+static ly_frac plan_mult(const void *state, const char *type, const char *tier)
+{
+	const campaign *s = state;
+
+	(void)tier; /* the tier condition is op->tiers */
+	return !s->types.count || ly_strset_has(&s->types, type) ? s->multiplier : ly_frac_int(1);
+}
+
+static int plan(const void *state, ly_plan_op *op)
+{
+	const campaign *s = state;
+
+	op->role = s->is_bonus ? LOYALTY_ROLE_BONUS : LOYALTY_ROLE_MULTIPLIER;
+	op->den = s->is_bonus ? 1 : s->multiplier.den;
+	op->mult = plan_mult;
+	op->bonus = s->bonus;
+	op->has_start = s->has_start;
+	op->has_end = s->has_end;
+	op->start = s->start;
+	op->end = s->end;
+	op->weekdays = s->weekdays;
+	op->channels = &s->channels;
+	op->tiers = &s->tiers;
+	op->types = &s->types;
+	op->need_cover = s->types.count > 0;
+	op->min_spend = s->min_spend;
+	op->type_names = s->types.items;
+	op->ntype_names = s->types.count;
+	op->tier_names = s->tiers.items;
+	op->ntier_names = s->tiers.count;
 	return LOYALTY_OK;
 }
 
@@ -188,5 +221,5 @@ const ly_strategy_kind ly_kind_campaign = {
 	"A multiplier or flat bonus inside a window. multiplier=<fraction> | bonus=<points>, "
 	"[start=<ms>] [end=<ms>] (start inclusive, end exclusive), [weekdays=mon,..,sun], "
 	"[type=<product_type>,...] [channel=<name>,...] [tier=<name>,...] [min_spend=<minor units>].",
-	create, describe, apply, destroy,
+	create, describe, apply, destroy, plan,
 };

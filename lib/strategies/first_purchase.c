@@ -45,12 +45,21 @@ static int apply(const void *state, ly_calc_state *cs, ly_frac *points, int *app
 {
 	*applied = cs->first_purchase != 0;
 	*points = ly_frac_int(*applied ? *(const int64_t *)state : 0);
-	snprintf(detail, dsize, "%s", *applied ? "first purchase" : "not the first purchase");
+	ly_fmt(detail, dsize, "%s", *applied ? "first purchase" : "not the first purchase");
+	return LOYALTY_OK;
+}
+
+static int plan(const void *state, ly_plan_op *op)
+{
+	op->role = LOYALTY_ROLE_BONUS;
+	op->den = 1;
+	op->bonus = *(const int64_t *)state;
+	op->first_purchase = true;
 	return LOYALTY_OK;
 }
 
 const ly_strategy_kind ly_kind_first_purchase = {
 	"first_purchase",
 	"A welcome bonus on the customer's first purchase. bonus=<points>.",
-	create, describe, apply, destroy,
+	create, describe, apply, destroy, plan,
 };

@@ -142,7 +142,7 @@ static int apply(const void *state, ly_calc_state *cs, ly_frac *points, int *app
 				return LOYALTY_ERANGE;
 			lines++;
 		}
-		snprintf(detail, dsize, "rates per %lld on %d line%s", (long long)s->per, lines, lines == 1 ? "" : "s");
+		ly_fmt(detail, dsize, "rates per %lld on %d line%s", (long long)s->per, lines, lines == 1 ? "" : "s");
 	} else {
 		for (size_t t = 0; t < s->count; t++) {
 			ly_frac extra;
@@ -150,10 +150,54 @@ static int apply(const void *state, ly_calc_state *cs, ly_frac *points, int *app
 			    ly_frac_add(sum, extra, &sum) != LOYALTY_OK)
 				return LOYALTY_ERANGE;
 		}
-		snprintf(detail, dsize, "multipliers on %zu product type%s", s->count, s->count == 1 ? "" : "s");
+		ly_fmt(detail, dsize, "multipliers on %zu product type%s", s->count, s->count == 1 ? "" : "s");
 	}
 	*points = sum;
 	*applied = 1;
+	return LOYALTY_OK;
+}
+
+static void plan_rate(const void *state, const char *type, ly_frac *rate, ly_frac *pre)
+{
+	const product_type *s = state;
+	const ly_frac *r = lookup(s, type);
+
+	*pre = r ? *r : s->def;
+	/* plan() checked that every rate / per fits */
+	if (ly_frac_mul(*pre, (ly_frac){ 1, s->per }, rate) != LOYALTY_OK)
+		*rate = ly_frac_int(0);
+}
+
+static ly_frac plan_mult(const void *state, const char *type, const char *tier)
+{
+	const ly_frac *m = lookup(state, type);
+
+	(void)tier;
+	return m ? *m : ly_frac_int(1);
+}
+
+static int plan(const void *state, ly_plan_op *op)
+{
+	const product_type *s = state;
+	ly_frac r;
+
+	op->den = 1;
+	op->type_names = s->types;
+	op->ntype_names = s->count;
+	if (s->mode == MODE_MULTIPLIER) {
+		op->role = LOYALTY_ROLE_MULTIPLIER;
+		op->mult = plan_mult;
+		for (size_t i = 0; i < s->count; i++)
+			op->den = ly_lcm64(op->den, s->values[i].den);
+		return LOYALTY_OK;
+	}
+	op->role = LOYALTY_ROLE_BASE;
+	op->rate = plan_rate;
+	for (size_t i = 0; i <= s->count; i++) {
+		if (ly_frac_mul(i < s->count ? s->values[i] : s->def, (ly_frac){ 1, s->per }, &r) != LOYALTY_OK)
+			return LOYALTY_ERANGE;
+		op->den = ly_lcm64(op->den, r.den);
+	}
 	return LOYALTY_OK;
 }
 
@@ -162,5 +206,5 @@ const ly_strategy_kind ly_kind_product_type = {
 	"Rates or multipliers per product type. mode=rate per=<minor units> type.<name>=<fraction>... "
 	"[default=<fraction>]: base points line_total*rate/per; mode=multiplier type.<name>=<fraction>...: "
 	"scales the base points of those lines.",
-	create, describe, apply, destroy,
+	create, describe, apply, destroy, plan,
 };

@@ -55,13 +55,24 @@ static int apply(const void *state, ly_calc_state *cs, ly_frac *points, int *app
 
 	*applied = cs->eligible_spend >= s->min_spend;
 	*points = ly_frac_int(*applied ? s->bonus : 0);
-	snprintf(detail, dsize, "eligible %lld %s %lld", (long long)cs->eligible_spend, *applied ? ">=" : "<",
+	ly_fmt(detail, dsize, "eligible %lld %s %lld", (long long)cs->eligible_spend, *applied ? ">=" : "<",
 	         (long long)s->min_spend);
+	return LOYALTY_OK;
+}
+
+static int plan(const void *state, ly_plan_op *op)
+{
+	const threshold *s = state;
+
+	op->role = LOYALTY_ROLE_BONUS;
+	op->den = 1;
+	op->bonus = s->bonus;
+	op->min_spend = s->min_spend;
 	return LOYALTY_OK;
 }
 
 const ly_strategy_kind ly_kind_threshold = {
 	"threshold",
 	"A flat bonus when eligible spend reaches a minimum. min_spend=<minor units> bonus=<points>.",
-	create, describe, apply, destroy,
+	create, describe, apply, destroy, plan,
 };

@@ -92,12 +92,37 @@ static int apply(const void *state, ly_calc_state *cs, ly_frac *points, int *app
 		if (ly_calc_scale(cs, s->mult[i], NULL, NULL, points) != LOYALTY_OK)
 			return LOYALTY_ERANGE;
 		ly_frac_str(s->mult[i], m, sizeof m);
-		snprintf(detail, dsize, "x%s for tier %s", m, tier);
+		ly_fmt(detail, dsize, "x%s for tier %s", m, tier);
 		*applied = 1;
 		return LOYALTY_OK;
 	}
-	snprintf(detail, dsize, *tier ? "no multiplier for tier %s" : "customer has no tier", tier);
+	ly_fmt(detail, dsize, *tier ? "no multiplier for tier %s" : "customer has no tier", tier);
 	*applied = 0;
+	return LOYALTY_OK;
+}
+
+static ly_frac plan_mult(const void *state, const char *type, const char *tier)
+{
+	const tier_multiplier *s = state;
+
+	(void)type;
+	for (size_t i = 0; i < s->count; i++)
+		if (strcmp(s->tiers[i], tier) == 0)
+			return s->mult[i];
+	return ly_frac_int(1);
+}
+
+static int plan(const void *state, ly_plan_op *op)
+{
+	const tier_multiplier *s = state;
+
+	op->role = LOYALTY_ROLE_MULTIPLIER;
+	op->den = 1;
+	for (size_t i = 0; i < s->count; i++)
+		op->den = ly_lcm64(op->den, s->mult[i].den);
+	op->mult = plan_mult;
+	op->tier_names = s->tiers;
+	op->ntier_names = s->count;
 	return LOYALTY_OK;
 }
 
@@ -105,5 +130,5 @@ const ly_strategy_kind ly_kind_tier_multiplier = {
 	"tier_multiplier",
 	"Scales base points by the customer's tier. tier.<name>=<fraction>=0>...; "
 	"tiers not listed get x1.",
-	create, describe, apply, destroy,
+	create, describe, apply, destroy, plan,
 };

@@ -6,6 +6,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,6 +373,275 @@ static void test_score_errors(void **state)
 	loyalty_calculator_free(c);
 }
 
+
+/* ---- property: score and score_columns agree with compute ------------------------ */
+
+#define RPROGRAMS 400
+#define RPURCHASES 40 /* 16,000 purchases in all */
+
+static const char *const rtypes[] = { "food", "drink", "tech", "toys", "gift" };
+static const char *const rtiers[] = { "silver", "gold", "bronze" };
+
+static void rfrac(torture_rng *r, char *buf, size_t size, int64_t maxnum)
+{
+	int64_t num = torture_range(r, 0, maxnum), den = torture_range(r, 1, 4);
+
+	snprintf(buf, size, "%lld/%lld", (long long)num, (long long)den);
+}
+
+static int rcustom(const loyalty_strategy_input *in, loyalty_fraction *out, void *user_data)
+{
+	(void)user_data;
+	if (in->eligible_spend % 13 == 7) {
+		loyalty_error_set(LOYALTY_EINVAL, "unlucky");
+		return 1;
+	}
+	out->num = in->eligible_spend % 1000 - 300;
+	out->den = 7;
+	return 0;
+}
+
+/* A random strategy of a random kind appended to @p c. */
+static void radd(torture_rng *r, loyalty_calculator *c, int i, bool allow_custom)
+{
+	char name[16], p[512], f1[32], f2[32];
+	int kind = (int)torture_range(r, 0, allow_custom ? 8 : 7);
+	int64_t start = INT64_C(1767225600000) + torture_range(r, 0, 300) * LOYALTY_MS_PER_DAY;
+
+	snprintf(name, sizeof name, "s%d", i);
+	rfrac(r, f1, sizeof f1, 6);
+	rfrac(r, f2, sizeof f2, 6);
+	switch (kind) {
+	case 0:
+		snprintf(p, sizeof p, "points=%s per=%lld%s", f1, (long long)(torture_range(r, 0, 1) ? 100 : torture_range(r, 1, 7)),
+		         torture_range(r, 0, 3) == 0 ? " exclude=toys" : "");
+		assert_ok(loyalty_calculator_add(c, "base_rate", name, p));
+		break;
+	case 1:
+		snprintf(p, sizeof p, "mode=rate per=%lld type.tech=%s type.food=%s%s%s",
+		         (long long)torture_range(r, 1, 300), f1, f2, torture_range(r, 0, 1) ? " default=" : "",
+		         "");
+		if (strstr(p, "default=") != NULL)
+			strcat(p, "1/3");
+		assert_ok(loyalty_calculator_add(c, "product_type", name, p));
+		break;
+	case 2:
+		snprintf(p, sizeof p, "mode=multiplier type.tech=%s type.drink=%s", f1, f2);
+		assert_ok(loyalty_calculator_add(c, "product_type", name, p));
+		break;
+	case 3:
+		snprintf(p, sizeof p, "tier.silver=%s tier.gold=%s", f1, f2);
+		assert_ok(loyalty_calculator_add(c, "tier_multiplier", name, p));
+		break;
+	case 4: {
+		int len;
+		if (torture_range(r, 0, 1))
+			len = snprintf(p, sizeof p, "multiplier=%s", f1);
+		else
+			len = snprintf(p, sizeof p, "bonus=%lld", (long long)torture_range(r, 0, 500));
+		if (torture_range(r, 0, 1))
+			len += snprintf(p + len, sizeof p - (size_t)len, " start=%lld end=%lld", (long long)start,
+			                (long long)(start + torture_range(r, 1, 90) * LOYALTY_MS_PER_DAY));
+		if (torture_range(r, 0, 3) == 0)
+			len += snprintf(p + len, sizeof p - (size_t)len, " weekdays=sat,sun,wed");
+		if (torture_range(r, 0, 2) == 0)
+			len += snprintf(p + len, sizeof p - (size_t)len, " type=tech,toys");
+		if (torture_range(r, 0, 3) == 0)
+			len += snprintf(p + len, sizeof p - (size_t)len, " tier=gold,bronze");
+		if (torture_range(r, 0, 5) == 0)
+			len += snprintf(p + len, sizeof p - (size_t)len, " channel=web");
+		if (torture_range(r, 0, 2) == 0)
+			snprintf(p + len, sizeof p - (size_t)len, " min_spend=%lld", (long long)torture_range(r, 0, 3000));
+		assert_ok(loyalty_calculator_add(c, "campaign", name, p));
+		break;
+	}
+	case 5: {
+		static const char *const periods[] = { "day", "week", "month" };
+		static const char *const feb[] = { "feb28", "mar1" };
+		if (torture_range(r, 0, 1))
+			snprintf(p, sizeof p, "multiplier=%s period=%s feb29=%s", f1, periods[torture_range(r, 0, 2)],
+			         feb[torture_range(r, 0, 1)]);
+		else
+			snprintf(p, sizeof p, "bonus=%lld period=%s feb29=%s", (long long)torture_range(r, 0, 300),
+			         periods[torture_range(r, 0, 2)], feb[torture_range(r, 0, 1)]);
+		assert_ok(loyalty_calculator_add(c, "birthday", name, p));
+		break;
+	}
+	case 6:
+		snprintf(p, sizeof p, "min_spend=%lld bonus=%lld", (long long)torture_range(r, 0, 5000),
+		         (long long)(torture_range(r, 0, 9) == 0 ? INT64_MAX / 4 : torture_range(r, 0, 400)));
+		assert_ok(loyalty_calculator_add(c, "threshold", name, p));
+		break;
+	case 7:
+		snprintf(p, sizeof p, "bonus=%lld", (long long)torture_range(r, 0, 100));
+		assert_ok(loyalty_calculator_add(c, "first_purchase", name, p));
+		break;
+	default:
+		assert_ok(loyalty_calculator_add_custom(c, name, (loyalty_strategy_role)torture_range(r, 0, 2), rcustom, NULL,
+		                                        NULL));
+		break;
+	}
+}
+
+/* A line's unit price: mostly small, sometimes near the int64 edge. */
+static int64_t rprice(torture_rng *r, int64_t qty)
+{
+	switch (torture_range(r, 0, 19)) {
+	case 0:
+		return INT64_MAX / qty / torture_range(r, 1, 3);
+	case 1:
+		return INT64_MAX / qty / torture_range(r, 100, 100000);
+	case 2:
+		return INT64_MAX / torture_range(r, 1, 2); /* the line total may overflow */
+	default:
+		return torture_range(r, 0, 30000);
+	}
+}
+
+static void test_random_agreement(void **state)
+{
+	torture_rng r = { 20261128 };
+	long checked = 0, failed = 0;
+
+	(void)state;
+	for (int prog = 0; prog < RPROGRAMS; prog++) {
+		loyalty_calculator_options o = LOYALTY_CALCULATOR_OPTIONS_INIT;
+		loyalty_calculator *c;
+		loyalty_customer *cu[4];
+		uint32_t cust_tier_col[4];
+		uint8_t bm[4], bd[4];
+		loyalty_time when[RPURCHASES];
+		uint32_t whom[RPURCHASES], starts[RPURCHASES + 1], ltype[RPURCHASES * 4];
+		int64_t qty[RPURCHASES * 4], price[RPURCHASES * 4];
+		uint8_t first[RPURCHASES];
+		loyalty_points want[RPURCHASES], pts[RPURCHASES];
+		int want_rc[RPURCHASES], st[RPURCHASES], rc;
+		loyalty_score_columns k = LOYALTY_SCORE_COLUMNS_INIT;
+		int nstrat = (int)torture_range(&r, 1, 7);
+		bool custom = torture_range(&r, 0, 4) == 0;
+		uint32_t nl = 0;
+
+		memcpy(o.currency, "EUR", 4);
+		o.rounding = (loyalty_rounding)torture_range(&r, 0, 3);
+		o.stacking = torture_range(&r, 0, 3) == 0 ? LOYALTY_STACK_COMPOUND : LOYALTY_STACK_ADDITIVE;
+		o.utc_offset_minutes = (int)torture_range(&r, -3, 3) * 180;
+		assert_ok(loyalty_calculator_new(&c, &o));
+		if (torture_range(&r, 0, 2) != 0)
+			assert_ok(loyalty_calculator_exclude_product_type(c, "gift"));
+		for (int i = 0; i < nstrat; i++)
+			radd(&r, c, i, custom);
+		for (unsigned i = 0; i < 4; i++) {
+			int64_t t = torture_range(&r, 0, 3);
+			cu[i] = torture_customer(i + 1);
+			cust_tier_col[i] = t == 3 ? UINT32_MAX : (uint32_t)t;
+			if (t != 3)
+				assert_ok(loyalty_customer_set_tier(cu[i], rtiers[t]));
+			bm[i] = bd[i] = 0;
+			switch (torture_range(&r, 0, 3)) {
+			case 0:
+				break;
+			case 1:
+				bm[i] = 2;
+				bd[i] = 29;
+				break;
+			default:
+				bm[i] = (uint8_t)torture_range(&r, 1, 12);
+				bd[i] = (uint8_t)torture_range(&r, 1, 28);
+			}
+			assert_ok(loyalty_customer_set_birthday(cu[i], bm[i], bd[i]));
+		}
+		starts[0] = 0;
+		for (int i = 0; i < RPURCHASES; i++) {
+			loyalty_calc_context ctx = LOYALTY_CALC_CONTEXT_INIT;
+			loyalty_purchase *p;
+			loyalty_receipt *rec = NULL;
+			loyalty_points one = -1;
+			int lines = (int)torture_range(&r, 0, 4), add_rc = LOYALTY_OK;
+
+			whom[i] = (uint32_t)torture_range(&r, 0, 3);
+			/* around 28 Feb - 1 Mar in 2026 and 2028, around 1970-01-01, and through 2026 */
+			switch (torture_range(&r, 0, 4)) {
+			case 4:
+				when[i] = torture_range(&r, -2 * LOYALTY_MS_PER_DAY, 2 * LOYALTY_MS_PER_DAY);
+				break;
+			case 0:
+				when[i] = INT64_C(1772150400000) + torture_range(&r, 0, 4 * LOYALTY_MS_PER_DAY);
+				break;
+			case 1:
+				when[i] = INT64_C(1835308800000) + torture_range(&r, 0, 4 * LOYALTY_MS_PER_DAY);
+				break;
+			default:
+				when[i] = INT64_C(1767225600000) + torture_range(&r, 0, 365 * LOYALTY_MS_PER_DAY);
+			}
+			first[i] = (uint8_t)torture_range(&r, 0, 1);
+			ctx.first_purchase = first[i];
+			p = torture_purchase(cu[whom[i]], "k", when[i], "EUR");
+			for (int l = 0; l < lines; l++, nl++) {
+				ltype[nl] = (uint32_t)torture_range(&r, 0, 4);
+				qty[nl] = torture_range(&r, 1, 3);
+				price[nl] = rprice(&r, qty[nl]);
+				if (add_rc == LOYALTY_OK)
+					add_rc = loyalty_purchase_add_item(p, "x", rtypes[ltype[nl]], qty[nl], price[nl]);
+			}
+			starts[i + 1] = nl;
+			if (add_rc != LOYALTY_OK) {
+				/* the purchase cannot exist as an object: score_columns says ERANGE */
+				assert_int_equal(add_rc, LOYALTY_ERANGE);
+				want_rc[i] = LOYALTY_ERANGE;
+				want[i] = 0;
+			} else {
+				want_rc[i] = loyalty_calculator_compute(c, cu[whom[i]], p, &ctx, &rec);
+				want[i] = want_rc[i] == LOYALTY_OK ? loyalty_receipt_points(rec) : 0;
+				rc = loyalty_calculator_score(c, cu[whom[i]], p, &ctx, &one);
+				assert_int_equal(rc, want_rc[i]);
+				if (rc == LOYALTY_OK)
+					assert_int_equal(one, want[i]);
+				loyalty_receipt_free(rec);
+			}
+			loyalty_purchase_free(p);
+		}
+		k.npurchases = RPURCHASES;
+		k.at = when;
+		k.customer = whom;
+		k.line_start = starts;
+		k.line_type = ltype;
+		k.quantity = qty;
+		k.unit_price = price;
+		k.type_names = rtypes;
+		k.ntypes = 5;
+		k.ncustomers = 4;
+		k.customer_tier = cust_tier_col;
+		k.tier_names = rtiers;
+		k.ntiers = 3;
+		k.birth_month = bm;
+		k.birth_day = bd;
+		k.first_purchase = first;
+		k.currency = "EUR";
+		rc = loyalty_calculator_score_columns(c, &k, pts, st);
+		for (int i = 0; i < RPURCHASES; i++) {
+			if (st[i] != want_rc[i] || pts[i] != want[i])
+				fail_msg("program %d purchase %d: compute %d/%lld, score_columns %d/%lld", prog, i, want_rc[i],
+				         (long long)want[i], st[i], (long long)pts[i]);
+			failed += want_rc[i] != LOYALTY_OK;
+			checked++;
+		}
+		for (int i = 0; i < RPURCHASES; i++) {
+			if (want_rc[i] != LOYALTY_OK) {
+				assert_int_equal(rc, want_rc[i]);
+				break;
+			}
+			if (i == RPURCHASES - 1)
+				assert_int_equal(rc, LOYALTY_OK);
+		}
+		for (int i = 0; i < 4; i++)
+			loyalty_customer_free(cu[i]);
+		loyalty_calculator_free(c);
+	}
+	/* the generator reaches both outcomes */
+	assert_true(checked == RPROGRAMS * RPURCHASES);
+	assert_true(failed > 100 && failed < checked / 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -380,6 +650,7 @@ int main(void)
 		cmocka_unit_test(test_per_purchase_failures),
 		cmocka_unit_test(test_rejections),
 		cmocka_unit_test(test_score_errors),
+		cmocka_unit_test(test_random_agreement),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
