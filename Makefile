@@ -97,8 +97,82 @@ demo-python: deps
 	done; \
 	if [ -n "$$failed" ]; then echo; echo "demo-python: failed:$$failed" >&2; exit 1; fi
 
+# ---- benchmarks (BENCHMARKS.md, tests/bench/WORKLOAD.md) ----------------------------------
+#
+# `make bench` runs every benchmark in one go: the C benches of tests/bench,
+# then the peer comparison on one generated workload (BENCH_CUSTOMERS customers,
+# BENCH_PURCHASES purchases, seed BENCH_SEED; cached in BENCH_DATA under a key of
+# the generator's hash and arguments): libloyalty in C (bench_workload) and
+# Python (bench_python.py in the venv BENCH_VENV, with numpy and matplotlib),
+# the Node.js peers (npm ci in tests/bench/peers) and Java (make bench-java,
+# when tests/bench/java and that target exist). Each contender checks its points
+# against the reference before it prints a time; tests/bench/report.py then
+# checks every contender's sum and checksum again, prints the comparison table
+# and the targets, writes build/bench/results.json and report.md, and draws
+# docs/bench/*.png. Output is logged per contender in build/bench/logs.
+BENCH_DIR       := build/bench
+BENCH_DATA      ?= $(BENCH_DIR)/data
+BENCH_LOGS      := $(BENCH_DIR)/logs
+BENCH_VENV      := build/venv-bench
+BENCH_CUSTOMERS ?= 100000
+BENCH_PURCHASES ?= 1000000
+BENCH_SEED      ?= 7
+BENCH_RUN       := $(PYTHON) tests/bench/report.py run --logs $(BENCH_LOGS)
+PEERS_DIR       := tests/bench/peers
+NPM             ?= npm
+NODE            ?= node
+
+.PHONY: bench-data bench-c bench-python bench-peers bench-report
+
 bench: build
-	@for bench in $(sort $(wildcard $(DEV_DIR)/tests/bench/bench_*)); do $$bench || exit 1; done
+	@rm -rf $(BENCH_LOGS)
+	@$(MAKE) --no-print-directory bench-c
+	@$(MAKE) --no-print-directory bench-python
+	@$(MAKE) --no-print-directory bench-peers
+	@if [ -d tests/bench/java ] && grep -q '^bench-java:' Makefile; then \
+		$(BENCH_RUN) java -- $(MAKE) --no-print-directory bench-java BENCH_DATA=$(BENCH_DATA) || exit 1; \
+	else \
+		echo "bench: no tests/bench/java or no bench-java target: the Java contenders are skipped"; \
+	fi
+	@$(MAKE) --no-print-directory bench-report
+
+# The workload, made again only when gen.py, reference.py or the arguments change.
+bench-data:
+	@key="$$(cat tests/bench/workload/gen.py tests/bench/workload/reference.py | sha256sum | cut -c1-16) $(BENCH_CUSTOMERS) $(BENCH_PURCHASES) $(BENCH_SEED)"; \
+	if [ "$$(cat $(BENCH_DATA)/KEY 2>/dev/null)" = "$$key" ]; then \
+		echo "bench-data: $(BENCH_DATA) is up to date ($$(cat $(BENCH_DATA)/SUMMARY))"; \
+	else \
+		rm -rf $(BENCH_DATA) && \
+		$(PYTHON) tests/bench/workload/gen.py --customers $(BENCH_CUSTOMERS) --purchases $(BENCH_PURCHASES) \
+			--seed $(BENCH_SEED) --out $(BENCH_DATA) && echo "$$key" > $(BENCH_DATA)/KEY; \
+	fi
+
+# The C benches (their own data), then the workload in C.
+bench-c: build bench-data
+	@for bench in $(sort $(notdir $(wildcard $(DEV_DIR)/tests/bench/bench_*))); do \
+		[ "$$bench" = bench_workload ] && continue; \
+		$(BENCH_RUN) c-$$bench -- $(DEV_DIR)/tests/bench/$$bench || exit 1; \
+	done
+	@$(BENCH_RUN) c-bench_workload -- $(DEV_DIR)/tests/bench/bench_workload $(BENCH_DATA) tests/bench/workload/program.json
+
+# The binding as a user installs it (pip install .), numpy and matplotlib.
+bench-python: deps bench-data
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade numpy matplotlib
+	$(BENCH_VENV)/bin/python -m pip install --quiet --force-reinstall --no-deps .
+	@$(BENCH_RUN) python -- $(BENCH_VENV)/bin/python tests/bench/python/bench_python.py $(BENCH_DATA)
+
+# The Node.js peers, installed exactly as the lock file pins them.
+bench-peers: bench-data
+	cd $(PEERS_DIR) && $(NPM) ci --no-audit --no-fund --loglevel=error
+	@$(BENCH_RUN) node-plain -- $(NODE) $(PEERS_DIR)/plain.js $(BENCH_DATA)
+	@$(BENCH_RUN) node-json-rules-engine -- $(NODE) $(PEERS_DIR)/rules.js $(BENCH_DATA)
+	@$(BENCH_RUN) node-zen-engine -- $(NODE) $(PEERS_DIR)/zen.js $(BENCH_DATA)
+
+# Collect, check agreement, print the table, draw docs/bench/*.png.
+bench-report:
+	@if [ -x $(BENCH_VENV)/bin/python ]; then py=$(BENCH_VENV)/bin/python; else py=$(PYTHON); fi; \
+	$$py tests/bench/report.py report --data $(BENCH_DATA) --logs $(BENCH_LOGS) --out $(BENCH_DIR) --charts docs/bench
 
 test: test-c test-python test-java
 

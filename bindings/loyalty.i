@@ -61,6 +61,7 @@
 %include "swig/purchase.i"
 %include "swig/params.i"
 %include "swig/receipt.i"
+%include "swig/score.i"       /* extends Calculator: its helpers must precede the class */
 %include "swig/calculator.i"
 %include "swig/ledger.i"
 %include "swig/program.i"

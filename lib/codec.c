@@ -105,9 +105,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <msgpack/pack.h>
-
 #include "codec.h"
+#include "map.h"
 
 #define DEPTH_MAX 16
 #define DETAIL_MAX 159 /* receipt line details: the calculator's 160-byte buffer */
@@ -151,89 +150,250 @@ uint8_t *ly_enc_take(ly_enc *e, size_t *len)
 	return data;
 }
 
-/* msgpack_packer's write callback: append to the ly_enc. */
-static int enc_write(void *data, const char *buf, size_t len)
-{
-	ly_enc *e = data;
+/* ---- the writer -------------------------------------------------------------------
+ * Our own msgpack writer, byte for byte what msgpack-c's packer writes (the smallest form of
+ * every integer, as msgpack_pack_int64 / msgpack_pack_uint64 choose it; str 8 for strings of
+ * 32..255 bytes; fix forms of maps and arrays): tests/unit/test_codec.c checks it against
+ * msgpack-c on integers at every boundary, and against the golden files. msgpack-c's packer
+ * calls a write callback for every header and every body, which was 60% of encoding a journal
+ * record; this writer reserves room once per token and stores the bytes in place. */
 
-	if (e->failed)
-		return -1;
-	if (len > e->cap - e->len) {
-		size_t cap = e->cap ? e->cap : 256;
-		uint8_t *d;
-		while (cap - e->len < len) {
-			if (cap > SIZE_MAX / 2) {
-				e->failed = true;
-				return -1;
-			}
-			cap *= 2;
-		}
-		d = realloc(e->data, cap);
-		if (d == NULL) {
+/* Make room for @p n more bytes; false (and e->failed) when memory runs out. */
+static bool enc_grow(ly_enc *e, size_t n)
+{
+	size_t cap = e->cap ? e->cap : 4096; /* a journal record (~1 KB a purchase) in one allocation */
+	uint8_t *d;
+
+	while (cap - e->len < n) {
+		if (cap > SIZE_MAX / 2) {
 			e->failed = true;
-			return -1;
+			return false;
 		}
-		e->data = d;
-		e->cap = cap;
+		cap *= 2;
 	}
-	memcpy(e->data + e->len, buf, len);
-	e->len += len;
-	return 0;
+	d = realloc(e->data, cap);
+	if (d == NULL) {
+		e->failed = true;
+		return false;
+	}
+	e->data = d;
+	e->cap = cap;
+	return true;
 }
 
-typedef msgpack_packer wr;
+typedef struct wr {
+	ly_enc *e;
+} wr;
 
-static void w_key(wr *w, const char *k)
+/* Room for @p n bytes at the end, or NULL (e->failed). */
+static inline uint8_t *w_room(wr *w, size_t n)
 {
-	msgpack_pack_str_with_body(w, k, strlen(k));
+	ly_enc *e = w->e;
+
+	if (e->failed || (n > e->cap - e->len && !enc_grow(e, n)))
+		return NULL;
+	return e->data + e->len;
 }
 
-static void w_i64(wr *w, int64_t v)
+static inline void be_store(uint8_t *p, uint64_t v, size_t n)
 {
-	msgpack_pack_int64(w, v);
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
 }
 
-static void w_u64(wr *w, uint64_t v)
+/* Unchecked stores into room already reserved; each returns the bytes written. */
+static inline size_t put_uint(uint8_t *p, uint64_t v)
 {
-	msgpack_pack_uint64(w, v);
+	if (v < 0x80) {
+		p[0] = (uint8_t)v;
+		return 1;
+	}
+	if (v < 0x100) {
+		p[0] = 0xcc;
+		p[1] = (uint8_t)v;
+		return 2;
+	}
+	if (v < 0x10000) {
+		p[0] = 0xcd;
+		be_store(p + 1, v, 2);
+		return 3;
+	}
+	if (v < 0x100000000u) {
+		p[0] = 0xce;
+		be_store(p + 1, v, 4);
+		return 5;
+	}
+	p[0] = 0xcf;
+	be_store(p + 1, v, 8);
+	return 9;
 }
 
-static void w_str(wr *w, const char *s)
+static inline size_t put_int(uint8_t *p, int64_t v)
 {
-	msgpack_pack_str_with_body(w, s, strlen(s));
+	if (v >= 0)
+		return put_uint(p, (uint64_t)v);
+	if (v >= -32) {
+		p[0] = (uint8_t)(int8_t)v;
+		return 1;
+	}
+	if (v >= -128) {
+		p[0] = 0xd0;
+		p[1] = (uint8_t)(int8_t)v;
+		return 2;
+	}
+	if (v >= -32768) {
+		p[0] = 0xd1;
+		be_store(p + 1, (uint64_t)v & 0xffff, 2);
+		return 3;
+	}
+	if (v >= INT64_C(-2147483648)) {
+		p[0] = 0xd2;
+		be_store(p + 1, (uint64_t)v & 0xffffffffu, 4);
+		return 5;
+	}
+	p[0] = 0xd3;
+	be_store(p + 1, (uint64_t)v, 8);
+	return 9;
 }
 
-static void w_id(wr *w, const loyalty_id *id)
+/* A field key (1..3 bytes in this format; room is reserved for any fixstr), as a fixstr. */
+#define KEY_ROOM 32
+static inline size_t put_key(uint8_t *p, const char *k)
 {
-	msgpack_pack_bin_with_body(w, id->bytes, sizeof id->bytes);
+	size_t n = 0;
+
+	while (k[n] != '\0')
+		n++;
+	p[0] = (uint8_t)(0xa0 | n);
+	for (size_t i = 0; i < n; i++)
+		p[1 + i] = (uint8_t)k[i];
+	return 1 + n;
+}
+
+/* A type byte followed by @p n big-endian bytes of @p v. */
+static inline void w_typed(wr *w, uint8_t type, uint64_t v, size_t n)
+{
+	uint8_t *p = w_room(w, 1 + n);
+
+	if (p == NULL)
+		return;
+	p[0] = type;
+	be_store(p + 1, v, n);
+	w->e->len += 1 + n;
+}
+
+static inline void w_byte(wr *w, uint8_t b)
+{
+	uint8_t *p = w_room(w, 1);
+
+	if (p != NULL) {
+		*p = b;
+		w->e->len++;
+	}
+}
+
+static inline void w_int(wr *w, int64_t v)
+{
+	uint8_t *p = w_room(w, 9);
+
+	if (p != NULL)
+		w->e->len += put_int(p, v);
+}
+
+static inline void w_container(wr *w, size_t n, uint8_t fix, uint8_t h16, uint8_t h32)
+{
+	if (n < 16)
+		w_byte(w, (uint8_t)(fix | n));
+	else if (n < 0x10000)
+		w_typed(w, h16, n, 2);
+	else
+		w_typed(w, h32, n, 4);
+}
+
+static inline void w_array(wr *w, size_t n)
+{
+	w_container(w, n, 0x90, 0xdc, 0xdd);
+}
+
+static inline void w_map(wr *w, size_t n)
+{
+	w_container(w, n, 0x80, 0xde, 0xdf);
+}
+
+/* A str (or bin) header and body, in one reservation. */
+static inline void w_body(wr *w, bool bin, const void *body, size_t n)
+{
+	size_t hl = !bin && n < 32 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
+	uint8_t *p = w_room(w, hl + n);
+
+	if (p == NULL)
+		return;
+	if (hl == 1)
+		p[0] = (uint8_t)(0xa0 | n);
+	else {
+		p[0] = (uint8_t)((bin ? 0xc4 : 0xd9) + (hl == 2 ? 0 : hl == 3 ? 1 : 2));
+		be_store(p + 1, n, hl - 1);
+	}
+	if (n)
+		memcpy(p + hl, body, n);
+	w->e->len += hl + n;
+}
+
+static inline void w_nil(wr *w)
+{
+	w_byte(w, 0xc0);
+}
+
+static inline void w_key(wr *w, const char *k)
+{
+	uint8_t *p = w_room(w, KEY_ROOM);
+
+	if (p != NULL)
+		w->e->len += put_key(p, k);
+}
+
+static inline void w_str(wr *w, const char *s)
+{
+	w_body(w, false, s, strlen(s));
 }
 
 static void w_frac(wr *w, ly_frac f)
 {
-	msgpack_pack_array(w, 2);
-	msgpack_pack_int64(w, f.num);
-	msgpack_pack_int64(w, f.den);
+	w_array(w, 2);
+	w_int(w, f.num);
+	w_int(w, f.den);
 }
 
+/* A field in one reservation: key, then value. */
 static void f_i64(wr *w, const char *k, int64_t v)
 {
-	w_key(w, k);
-	w_i64(w, v);
+	uint8_t *p = w_room(w, KEY_ROOM + 9);
+
+	if (p != NULL) {
+		size_t n = put_key(p, k);
+		w->e->len += n + put_int(p + n, v);
+	}
 }
 
 static void f_u64(wr *w, const char *k, uint64_t v)
 {
-	w_key(w, k);
-	w_u64(w, v);
+	uint8_t *p = w_room(w, KEY_ROOM + 9);
+
+	if (p != NULL) {
+		size_t n = put_key(p, k);
+		w->e->len += n + put_uint(p + n, v);
+	}
 }
 
 static void f_bool(wr *w, const char *k, bool v)
 {
-	w_key(w, k);
-	if (v)
-		msgpack_pack_true(w);
-	else
-		msgpack_pack_false(w);
+	uint8_t *p = w_room(w, KEY_ROOM + 1);
+
+	if (p != NULL) {
+		size_t n = put_key(p, k);
+		p[n] = v ? 0xc3 : 0xc2;
+		w->e->len += n + 1;
+	}
 }
 
 static void f_str(wr *w, const char *k, const char *s)
@@ -244,8 +404,15 @@ static void f_str(wr *w, const char *k, const char *s)
 
 static void f_id(wr *w, const char *k, const loyalty_id *id)
 {
-	w_key(w, k);
-	w_id(w, id);
+	uint8_t *p = w_room(w, KEY_ROOM + 2 + 16);
+
+	if (p != NULL) {
+		size_t n = put_key(p, k);
+		p[n] = 0xc4;
+		p[n + 1] = 16;
+		memcpy(p + n + 2, id->bytes, 16);
+		w->e->len += n + 2 + 16;
+	}
 }
 
 static void f_frac(wr *w, const char *k, ly_frac f)
@@ -257,7 +424,7 @@ static void f_frac(wr *w, const char *k, ly_frac f)
 static void f_strset(wr *w, const char *k, const ly_strset *s)
 {
 	w_key(w, k);
-	msgpack_pack_array(w, s->count);
+	w_array(w, s->count);
 	for (size_t i = 0; i < s->count; i++)
 		w_str(w, s->items[i]);
 }
@@ -265,7 +432,7 @@ static void f_strset(wr *w, const char *k, const ly_strset *s)
 /* A value's map: "v" and @p nfields fields. */
 static void w_head(wr *w, size_t nfields)
 {
-	msgpack_pack_map(w, nfields + 1);
+	w_map(w, nfields + 1);
 	f_i64(w, "v", LY_CODEC_VERSION);
 }
 
@@ -274,10 +441,9 @@ static int enc_status(const ly_enc *e)
 	return e->failed ? ly_error(LOYALTY_ENOMEM, "encoding: out of memory") : LOYALTY_OK;
 }
 
-#define ENC_BEGIN(e)          \
-	msgpack_packer pk_;       \
-	wr *w = &pk_;             \
-	msgpack_packer_init(&pk_, (e), enc_write)
+#define ENC_BEGIN(enc)        \
+	wr wr_ = { (enc) };       \
+	wr *w = &wr_
 
 /* ---- values -------------------------------------------------------------------- */
 
@@ -311,9 +477,9 @@ static void put_purchase(wr *w, const loyalty_purchase *p)
 	f_str(w, "cu", p->currency);
 	f_str(w, "ch", p->channel);
 	w_key(w, "it");
-	msgpack_pack_array(w, p->count);
+	w_array(w, p->count);
 	for (size_t i = 0; i < p->count; i++) {
-		msgpack_pack_map(w, 4);
+		w_map(w, 4);
 		f_str(w, "sk", p->items[i].sku);
 		f_str(w, "ty", p->items[i].product_type);
 		f_i64(w, "qt", p->items[i].quantity);
@@ -336,10 +502,10 @@ static void put_receipt(wr *w, const loyalty_receipt *r)
 	f_frac(w, "aj", r->adjustment);
 	f_i64(w, "ro", (int64_t)r->rounding);
 	w_key(w, "ln");
-	msgpack_pack_array(w, r->nlines);
+	w_array(w, r->nlines);
 	for (size_t i = 0; i < r->nlines; i++) {
 		const ly_rline *l = &r->lines[i];
-		msgpack_pack_map(w, 6);
+		w_map(w, 6);
 		f_str(w, "n", r->pool + l->name_off);
 		f_str(w, "ki", r->pool + l->kind_off);
 		f_i64(w, "rl", (int64_t)l->role);
@@ -387,10 +553,10 @@ static void put_account(wr *w, const ly_account *a)
 	f_i64(w, "rn", a->referrals_paid);
 	f_i64(w, "d", a->debt);
 	w_key(w, "bk");
-	msgpack_pack_array(w, a->nbuckets);
+	w_array(w, a->nbuckets);
 	for (size_t i = 0; i < a->nbuckets; i++) {
 		const ly_bucket *b = &a->buckets[i];
-		msgpack_pack_map(w, 5);
+		w_map(w, 5);
 		f_u64(w, "id", b->id);
 		f_i64(w, "a", b->amount);
 		f_i64(w, "ea", b->earned_at);
@@ -403,16 +569,16 @@ static void put_account(wr *w, const ly_account *a)
 	f_i64(w, "bl", a->below_since);
 	f_i64(w, "ey", a->evaluated_year);
 	w_key(w, "mt");
-	msgpack_pack_array(w, a->nmetric);
+	w_array(w, a->nmetric);
 	for (size_t i = 0; i < a->nmetric; i++) {
-		msgpack_pack_map(w, 2);
+		w_map(w, 2);
 		f_i64(w, "at", a->metric[i].at);
 		f_i64(w, "a", a->metric[i].amount);
 	}
 	w_key(w, "ct");
-	msgpack_pack_array(w, a->ncounters);
+	w_array(w, a->ncounters);
 	for (size_t i = 0; i < a->ncounters; i++) {
-		msgpack_pack_map(w, 3);
+		w_map(w, 3);
 		f_str(w, "n", a->counters[i].name);
 		f_i64(w, "po", a->counters[i].period);
 		f_i64(w, "vl", a->counters[i].value);
@@ -448,9 +614,9 @@ static void put_redemption_rec(wr *w, const ly_redemption_rec *r)
 	f_bool(w, "cn", r->r.cancelled != 0);
 	f_u64(w, "e", r->r.entry_seq);
 	w_key(w, "dr");
-	msgpack_pack_array(w, r->ndraws);
+	w_array(w, r->ndraws);
 	for (size_t i = 0; i < r->ndraws; i++) {
-		msgpack_pack_map(w, 4);
+		w_map(w, 4);
 		f_u64(w, "bu", r->draws[i].bucket);
 		f_i64(w, "a", r->draws[i].amount);
 		f_i64(w, "ea", r->draws[i].earned_at);
@@ -465,20 +631,20 @@ static void put_idem(wr *w, const ly_idem *r)
 	f_str(w, "k", r->key);
 	f_i64(w, "op", r->op);
 	w_key(w, "rq");
-	msgpack_pack_bin_with_body(w, r->request, r->request_len);
+	w_body(w, true, r->request, r->request_len);
 	w_key(w, "rt");
 	if (r->receipt)
 		put_receipt(w, r->receipt);
 	else
-		msgpack_pack_nil(w);
+		w_nil(w);
 	w_key(w, "e");
 	if (r->entry.seq != 0)
 		put_entry(w, &r->entry);
 	else
-		msgpack_pack_nil(w);
+		w_nil(w);
 	f_id(w, "id", &r->id);
 	w_key(w, "rfn");
-	msgpack_pack_map(w, 5);
+	w_map(w, 5);
 	f_i64(w, "cl", r->refund.clawed_back);
 	f_i64(w, "fp", r->refund.from_pending);
 	f_i64(w, "da", r->refund.debt_added);
@@ -575,23 +741,23 @@ int ly_encode_definition(ly_enc *e, const ly_definition *d)
 
 	w_head(w, DEFINITION_FIELDS);
 	w_key(w, "cal");
-	msgpack_pack_map(w, CALC_OPTION_FIELDS);
+	w_map(w, CALC_OPTION_FIELDS);
 	f_str(w, "cu", d->copts.currency);
 	f_i64(w, "ro", (int64_t)d->copts.rounding);
 	f_i64(w, "off", d->copts.utc_offset_minutes);
 	f_i64(w, "stk", (int64_t)d->copts.stacking);
 	f_strset(w, "exc", &d->excluded);
 	w_key(w, "str");
-	msgpack_pack_array(w, d->nstrategies);
+	w_array(w, d->nstrategies);
 	for (size_t i = 0; i < d->nstrategies; i++) {
-		msgpack_pack_map(w, 4);
+		w_map(w, 4);
 		f_str(w, "ki", d->strategies[i].kind);
 		f_str(w, "n", d->strategies[i].name);
 		f_i64(w, "rl", d->strategies[i].role);
 		f_str(w, "prm", d->strategies[i].params);
 	}
 	w_key(w, "opt");
-	msgpack_pack_map(w, PROGRAM_OPTION_FIELDS);
+	w_map(w, PROGRAM_OPTION_FIELDS);
 	f_i64(w, "pdy", o->pending_days);
 	f_i64(w, "rpo", (int64_t)o->refund_policy);
 	f_i64(w, "cpu", o->cap_per_purchase);
@@ -610,16 +776,16 @@ int ly_encode_definition(ly_enc *e, const ly_definition *d)
 	f_i64(w, "rms", o->referral_min_spend);
 	f_i64(w, "rmx", o->referral_max_per_referrer);
 	w_key(w, "trs");
-	msgpack_pack_array(w, d->ntiers);
+	w_array(w, d->ntiers);
 	for (size_t i = 0; i < d->ntiers; i++) {
-		msgpack_pack_map(w, 3);
+		w_map(w, 3);
 		put_tier(w, &d->tiers[i]);
 	}
 	w_key(w, "rws");
-	msgpack_pack_array(w, d->nrewards);
+	w_array(w, d->nrewards);
 	for (size_t i = 0; i < d->nrewards; i++) {
 		const ly_reward *r = &d->rewards[i];
-		msgpack_pack_map(w, 7);
+		w_map(w, 7);
 		f_str(w, "id", r->id);
 		f_str(w, "n", r->name);
 		f_i64(w, "cs", r->cost);
@@ -629,15 +795,15 @@ int ly_encode_definition(ly_enc *e, const ly_definition *d)
 		f_i64(w, "s", r->stock);
 	}
 	w_key(w, "act");
-	msgpack_pack_array(w, d->nactions);
+	w_array(w, d->nactions);
 	for (size_t i = 0; i < d->nactions; i++) {
-		msgpack_pack_map(w, 4);
+		w_map(w, 4);
 		put_action(w, &d->actions[i]);
 	}
 	w_key(w, "prt");
-	msgpack_pack_array(w, d->npartners);
+	w_array(w, d->npartners);
 	for (size_t i = 0; i < d->npartners; i++) {
-		msgpack_pack_map(w, 2);
+		w_map(w, 2);
 		put_partner(w, &d->partners[i]);
 	}
 	return enc_status(e);
@@ -652,25 +818,25 @@ int ly_encode_txn(ly_enc *e, const ly_txn *t)
 
 	w_head(w, TXN_FIELDS);
 	w_key(w, "ac");
-	msgpack_pack_array(w, t->naccounts);
+	w_array(w, t->naccounts);
 	for (size_t i = 0; i < t->naccounts; i++)
 		put_account(w, t->accounts[i].work);
 	w_key(w, "en");
-	msgpack_pack_array(w, t->nentries);
+	w_array(w, t->nentries);
 	for (size_t i = 0; i < t->nentries; i++)
 		put_entry(w, &t->entries[i]);
 	w_key(w, "pur");
-	msgpack_pack_array(w, t->npurchases);
+	w_array(w, t->npurchases);
 	for (size_t i = 0; i < t->npurchases; i++)
 		put_purchase_rec(w, t->purchases[i]);
 	w_key(w, "red");
-	msgpack_pack_array(w, t->nredemptions);
+	w_array(w, t->nredemptions);
 	for (size_t i = 0; i < t->nredemptions; i++)
 		put_redemption_rec(w, t->redemptions[i]);
 	w_key(w, "s");
-	msgpack_pack_array(w, t->nstock);
+	w_array(w, t->nstock);
 	for (size_t i = 0; i < t->nstock; i++) {
-		msgpack_pack_map(w, 2);
+		w_map(w, 2);
 		f_u64(w, "rw", t->stock[i].reward);
 		f_i64(w, "s", t->stock[i].stock);
 	}
@@ -678,7 +844,7 @@ int ly_encode_txn(ly_enc *e, const ly_txn *t)
 	if (t->idem)
 		put_idem(w, t->idem);
 	else
-		msgpack_pack_nil(w);
+		w_nil(w);
 	f_u64(w, "ns", t->next_seq);
 	return enc_status(e);
 }
@@ -702,7 +868,7 @@ int ly_encode_rec_reward(ly_enc *e, const ly_reward *r, const char *min_tier_nam
 	if (min_tier_name)
 		w_str(w, min_tier_name);
 	else
-		msgpack_pack_nil(w);
+		w_nil(w);
 	f_i64(w, "vf", r->valid_from);
 	f_i64(w, "vu", r->valid_until);
 	f_i64(w, "s", r->stock);
@@ -742,13 +908,42 @@ int ly_encode_rec_maintain(ly_enc *e, loyalty_time now)
 	return enc_status(e);
 }
 
+size_t ly_record_head(uint8_t *buf, int type, size_t len)
+{
+	size_t n = 0;
+
+	/* {"v": 1, "t": type, "b": bin of len}: what ly_encode_record writes before the body */
+	buf[n++] = 0x83;
+	buf[n++] = 0xa1;
+	buf[n++] = 'v';
+	buf[n++] = LY_CODEC_VERSION;
+	buf[n++] = 0xa1;
+	buf[n++] = 't';
+	buf[n++] = (uint8_t)type; /* 1..LY_REC_MAX: a positive fixint */
+	buf[n++] = 0xa1;
+	buf[n++] = 'b';
+	if (len < 0x100) {
+		buf[n++] = 0xc4;
+		buf[n++] = (uint8_t)len;
+	} else if (len < 0x10000) {
+		buf[n++] = 0xc5;
+		be_store(buf + n, len, 2);
+		n += 2;
+	} else {
+		buf[n++] = 0xc6;
+		be_store(buf + n, len, 4);
+		n += 4;
+	}
+	return n;
+}
+
 int ly_encode_record(ly_enc *e, int type, const uint8_t *body, size_t len)
 {
 	ENC_BEGIN(e);
 	w_head(w, 2);
 	f_i64(w, "t", type);
 	w_key(w, "b");
-	msgpack_pack_bin_with_body(w, body, len);
+	w_body(w, true, body, len);
 	return enc_status(e);
 }
 
@@ -941,53 +1136,82 @@ static void name_path(char *dst, size_t size, const char *src, size_t len)
 	}
 }
 
-/* The reader: the ly_dec and the path of the value being read (keys), for messages. */
+/* The reader: the ly_dec and the path of the value being read (keys), for messages. The path is
+ * kept as a stack of segments (a key, or a key and an index) and only formatted when a message is
+ * written: formatting it on every field was nearly half the cost of decoding a journal record. */
+#define RD_SEGS 48
+
+typedef struct rd_seg {
+	const char *name;
+	size_t index;
+	bool indexed;
+} rd_seg;
+
 typedef struct rd {
 	ly_dec *d;
-	size_t plen;
-	char path[200];
+	size_t nseg;           /* may exceed RD_SEGS: the deeper segments are then left out of messages */
+	rd_seg seg[RD_SEGS];
 } rd;
 
-static void rd_init(rd *r, ly_dec *d, const char *root)
+static inline void rd_init(rd *r, ly_dec *d, const char *root)
 {
 	r->d = d;
-	snprintf(r->path, sizeof r->path, "%s", root);
-	r->plen = strlen(r->path);
+	r->nseg = 1;
+	r->seg[0].name = root;
+	r->seg[0].indexed = false;
 }
 
 /* Descend into a field ("customer") or an element ("accounts[2]"); returns what rd_pop restores. */
-static size_t rd_push(rd *r, const char *name, size_t index, bool indexed)
+static inline size_t rd_push(rd *r, const char *name, size_t index, bool indexed)
 {
-	size_t old = r->plen;
-	int n;
+	size_t old = r->nseg;
 
-	if (indexed)
-		n = snprintf(r->path + old, sizeof r->path - old, "%s%s[%zu]", old ? "." : "", name, index);
-	else
-		n = snprintf(r->path + old, sizeof r->path - old, "%s%s", old ? "." : "", name);
-	if (n > 0)
-		r->plen = old + (size_t)n < sizeof r->path ? old + (size_t)n : sizeof r->path - 1;
+	if (old < RD_SEGS) {
+		r->seg[old].name = name;
+		r->seg[old].index = index;
+		r->seg[old].indexed = indexed;
+	}
+	r->nseg = old + 1;
 	return old;
 }
 
-static void rd_pop(rd *r, size_t old)
+static inline void rd_pop(rd *r, size_t old)
 {
-	r->plen = old;
-	r->path[old] = '\0';
+	r->nseg = old;
+}
+
+/* The path in wire keys ("txn.ac[0].c"), as the messages' name_path expects it. */
+static size_t rd_path(const rd *r, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < r->nseg && i < RD_SEGS; i++) {
+		const rd_seg *sg = &r->seg[i];
+		int w;
+		if (sg->indexed)
+			w = snprintf(buf + n, size - n, "%s%s[%zu]", n ? "." : "", sg->name, sg->index);
+		else
+			w = snprintf(buf + n, size - n, "%s%s", n ? "." : "", sg->name);
+		if (w > 0)
+			n = n + (size_t)w < size ? n + (size_t)w : size - 1;
+	}
+	return n;
 }
 
 static int rd_fail(rd *r, size_t off, const char *field, const char *fmt, ...) LY_PRINTF(4, 5);
 static int rd_fail(rd *r, size_t off, const char *field, const char *fmt, ...)
 {
-	char what[320], path[256] = "";
+	char what[320], path[256] = "", raw[200];
+	size_t plen = rd_path(r, raw, sizeof raw);
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	name_path(path, sizeof path, r->path, r->plen);
+	name_path(path, sizeof path, raw, plen);
 	if (field && *field) {
-		if (r->plen && strlen(path) + 1 < sizeof path)
+		if (plen && strlen(path) + 1 < sizeof path)
 			strcat(path, ".");
 		name_path(path, sizeof path, field, strlen(field));
 	}
@@ -1131,16 +1355,28 @@ static int rd_array(rd *r, const char *field, size_t min_size, size_t max, size_
 	return rd_enter(r, at, field);
 }
 
-/* The key @p key (a fixstr). */
-static int rd_key(rd *r, const char *key)
+static int rd_key_fail(rd *r, const char *key);
+
+/* The key @p key (a fixstr): compared byte by byte, without strlen (keys are 1..3 bytes). */
+static inline int rd_key(rd *r, const char *key)
+{
+	const uint8_t *p = rd_at(r);
+	size_t left = rd_left(r), n, i;
+
+	if (left == 0 || (p[0] & 0xe0) != 0xa0 || (n = p[0] & 0x1fu) >= left)
+		return rd_key_fail(r, key);
+	for (i = 0; i < n && key[i] != '\0' && key[i] == (char)p[1 + i]; i++)
+		;
+	if (i != n || key[n] != '\0')
+		return rd_key_fail(r, key);
+	r->d->off += 1 + n;
+	return LOYALTY_OK;
+}
+
+static int rd_key_fail(rd *r, const char *key)
 {
 	size_t n = strlen(key), at = r->d->off;
 	const uint8_t *p = rd_at(r);
-
-	if (rd_left(r) >= 1 + n && p[0] == (0xa0 | n) && memcmp(p + 1, key, n) == 0) {
-		r->d->off += 1 + n;
-		return LOYALTY_OK;
-	}
 	const char *want = key_name(key, n) ? key_name(key, n) : key;
 
 	if (rd_left(r) == 0)
@@ -1222,7 +1458,66 @@ static int rd_int(rd *r, const char *field, bool *neg, uint64_t *u, int64_t *s)
 	return LOYALTY_OK;
 }
 
-static int g_i64(rd *r, const char *key, int64_t min, int64_t max, int64_t *out)
+/* The canonical integer at the reader, fast: LOYALTY_OK with *v and *len (bytes) for the forms the
+ * encoder writes; 1 for anything else (rd_int then decides, and reports). */
+static inline int int_fast(const rd *r, bool *neg, uint64_t *u, size_t *len)
+{
+	const uint8_t *p = rd_at(r);
+	size_t left = rd_left(r);
+	uint64_t v;
+
+	if (left == 0)
+		return 1;
+	if (p[0] <= 0x7f) {
+		*neg = false;
+		*u = p[0];
+		*len = 1;
+		return LOYALTY_OK;
+	}
+	if (p[0] >= 0xe0) {
+		*neg = true;
+		*u = (uint64_t)((int64_t)p[0] - 256);
+		*len = 1;
+		return LOYALTY_OK;
+	}
+	switch (p[0]) {
+	case 0xcc:
+		if (left < 2 || p[1] < 0x80)
+			return 1;
+		*u = p[1];
+		*len = 2;
+		break;
+	case 0xcd:
+		if (left < 3 || (v = (uint64_t)p[1] << 8 | p[2]) < 0x100)
+			return 1;
+		*u = v;
+		*len = 3;
+		break;
+	case 0xce:
+		if (left < 5 || (v = (uint64_t)p[1] << 24 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 8 | p[4]) < 0x10000)
+			return 1;
+		*u = v;
+		*len = 5;
+		break;
+	case 0xcf:
+		if (left < 9)
+			return 1;
+		memcpy(&v, p + 1, 8);
+		v = __builtin_bswap64(v);
+		if (v < 0x100000000u)
+			return 1;
+		*u = v;
+		*len = 9;
+		break;
+	default:
+		return 1; /* negative multi-byte forms: rare, rd_int */
+	}
+	*neg = false;
+	return LOYALTY_OK;
+}
+
+/* g_i64 after its key: the slow path, with every message. */
+static int g_i64_value(rd *r, const char *key, int64_t min, int64_t max, int64_t *out)
 {
 	size_t at;
 	bool neg;
@@ -1230,7 +1525,6 @@ static int g_i64(rd *r, const char *key, int64_t min, int64_t max, int64_t *out)
 	int64_t s = 0;
 	int rc;
 
-	RD_KEY(r, key);
 	at = r->d->off;
 	rc = rd_int(r, key, &neg, &u, &s);
 	if (rc != LOYALTY_OK)
@@ -1246,7 +1540,23 @@ static int g_i64(rd *r, const char *key, int64_t min, int64_t max, int64_t *out)
 	return LOYALTY_OK;
 }
 
-static int g_u64(rd *r, const char *key, uint64_t min, uint64_t max, uint64_t *out)
+static inline int g_i64(rd *r, const char *key, int64_t min, int64_t max, int64_t *out)
+{
+	bool neg;
+	uint64_t u;
+	size_t len;
+
+	RD_KEY(r, key);
+	if (int_fast(r, &neg, &u, &len) == LOYALTY_OK && (neg || u <= (uint64_t)INT64_MAX) && (int64_t)u >= min &&
+	    (int64_t)u <= max) {
+		r->d->off += len;
+		*out = (int64_t)u;
+		return LOYALTY_OK;
+	}
+	return g_i64_value(r, key, min, max, out);
+}
+
+static int g_u64_value(rd *r, const char *key, uint64_t min, uint64_t max, uint64_t *out)
 {
 	size_t at;
 	bool neg;
@@ -1254,7 +1564,6 @@ static int g_u64(rd *r, const char *key, uint64_t min, uint64_t max, uint64_t *o
 	int64_t s = 0;
 	int rc;
 
-	RD_KEY(r, key);
 	at = r->d->off;
 	rc = rd_int(r, key, &neg, &u, &s);
 	if (rc != LOYALTY_OK)
@@ -1267,6 +1576,21 @@ static int g_u64(rd *r, const char *key, uint64_t min, uint64_t max, uint64_t *o
 		               (unsigned long long)max);
 	*out = u;
 	return LOYALTY_OK;
+}
+
+static inline int g_u64(rd *r, const char *key, uint64_t min, uint64_t max, uint64_t *out)
+{
+	bool neg;
+	uint64_t u;
+	size_t len;
+
+	RD_KEY(r, key);
+	if (int_fast(r, &neg, &u, &len) == LOYALTY_OK && !neg && u >= min && u <= max) {
+		r->d->off += len;
+		*out = u;
+		return LOYALTY_OK;
+	}
+	return g_u64_value(r, key, min, max, out);
 }
 
 static int g_int(rd *r, const char *key, int min, int max, int *out)
@@ -1452,7 +1776,7 @@ static int g_frac(rd *r, const char *key, bool reduced, ly_frac *out)
 		return rd_fail(r, at, key, "expected a fraction [num, den], found an array of %zu", n);
 	if ((rc = rd_enter(r, at, key)) != LOYALTY_OK)
 		return rc;
-	saved = key ? rd_push(r, key, 0, false) : r->plen;
+	saved = key ? rd_push(r, key, 0, false) : r->nseg;
 	if ((rc = g_i64(r, NULL, INT64_MIN, INT64_MAX, &out->num)) != LOYALTY_OK)
 		return rc;
 	rd_push(r, "den", 0, false);
@@ -2756,23 +3080,46 @@ int ly_account_check(const loyalty_program *p, const ly_account *a)
 	                a->tier, a->paid_tier, p->ntiers);
 }
 
-static const ly_account *txn_find(const ly_txn *t, size_t n, const loyalty_id *id)
+/* Indexes of a transaction being decoded, so that a transaction of many accounts and purchases (a
+ * batch) decodes in linear time: accounts by id, new accounts' referral codes and external
+ * references, purchase keys. Used when the transaction has more than one account or purchase;
+ * a single one is compared directly. Keys point into the decoded objects, which outlive it. */
+typedef struct txn_idx {
+	bool on;
+	ly_map ids, codes, refs, keys;
+} txn_idx;
+
+static void txn_idx_free(txn_idx *x)
 {
+	ly_map_free(&x->ids);
+	ly_map_free(&x->codes);
+	ly_map_free(&x->refs);
+	ly_map_free(&x->keys);
+}
+
+/* The account with @p id among the first @p n of the transaction (the index holds exactly those
+ * while accounts are read, and all of them afterwards). */
+static const ly_account *txn_find(const ly_txn *t, const txn_idx *x, size_t n, const loyalty_id *id)
+{
+	if (x->on) {
+		const ly_txn_acct *slot = ly_map_get(&x->ids, id->bytes, 16);
+		return slot ? slot->work : NULL;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (memcmp(t->accounts[i].work->c->id.bytes, id->bytes, 16) == 0)
 			return t->accounts[i].work;
 	return NULL;
 }
 
-/* Checks of one decoded account against the program and the transaction so far. */
-static int txn_check_account(rd *r, ly_txn *t, size_t i, size_t off)
+/* Checks of one decoded account against the program and the transaction so far; indexes it. */
+static int txn_check_account(rd *r, ly_txn *t, txn_idx *x, size_t i, size_t off)
 {
 	loyalty_program *p = t->p;
 	ly_store *s = p->store;
 	ly_account *a = t->accounts[i].work;
 	const ly_account *cur = s->ops->account(s, &a->c->id);
 
-	if (txn_find(t, i, &a->c->id) != NULL)
+	if (txn_find(t, x, i, &a->c->id) != NULL)
 		return rd_fail(r, off, NULL, "the same customer twice");
 	if (!account_fits(p, a))
 		return rd_fail(r, off, "tier", "tier %d / paid tier %d, but the program has %zu tiers", a->tier, a->paid_tier,
@@ -2782,12 +3129,25 @@ static int txn_check_account(rd *r, ly_txn *t, size_t i, size_t off)
 		/* the store indexes these: they never change */
 		if (strcmp(cur->code, a->code) != 0 || strcmp(cur->c->external_ref, a->c->external_ref) != 0)
 			return rd_fail(r, off, "code", "the referral code or external reference of an existing customer changed");
+		if (x->on)
+			ly_map_put(&x->ids, a->c->id.bytes, 16, &t->accounts[i]);
 		return LOYALTY_OK;
 	}
 	if (s->ops->account_by_code(s, a->code) != NULL)
 		return rd_fail(r, off, "code", "referral code '%s' is taken", a->code);
 	if (a->c->external_ref[0] && s->ops->account_by_ref(s, a->c->external_ref) != NULL)
 		return rd_fail(r, off, "customer.ref", "external reference '%s' is taken", a->c->external_ref);
+	if (x->on) {
+		if (ly_map_get(&x->codes, a->code, strlen(a->code)) != NULL)
+			return rd_fail(r, off, "code", "referral code '%s' is taken", a->code);
+		if (a->c->external_ref[0] && ly_map_get(&x->refs, a->c->external_ref, strlen(a->c->external_ref)) != NULL)
+			return rd_fail(r, off, "customer.ref", "external reference '%s' is taken", a->c->external_ref);
+		ly_map_put(&x->ids, a->c->id.bytes, 16, &t->accounts[i]);
+		ly_map_put(&x->codes, a->code, strlen(a->code), a);
+		if (a->c->external_ref[0])
+			ly_map_put(&x->refs, a->c->external_ref, strlen(a->c->external_ref), a);
+		return LOYALTY_OK;
+	}
 	for (size_t j = 0; j < i; j++) {
 		const ly_account *b = t->accounts[j].work;
 		if (!t->accounts[j].is_new)
@@ -2800,39 +3160,66 @@ static int txn_check_account(rd *r, ly_txn *t, size_t i, size_t off)
 	return LOYALTY_OK;
 }
 
-static bool txn_known(const ly_txn *t, const loyalty_id *id)
+static bool txn_known(const ly_txn *t, const txn_idx *x, const loyalty_id *id)
 {
-	return txn_find(t, t->naccounts, id) != NULL || t->p->store->ops->account(t->p->store, id) != NULL;
+	return txn_find(t, x, t->naccounts, id) != NULL || t->p->store->ops->account(t->p->store, id) != NULL;
 }
 
-/* Each account's entry list: the committed one, then the transaction's entries of the customer. */
-static int txn_entry_lists(ly_txn *t)
+/* Each account's entry list: the committed one, then the transaction's entries of the customer
+ * (every entry names one of the transaction's accounts: checked when the entries were read). */
+static int txn_entry_lists(ly_txn *t, const txn_idx *x)
 {
 	ly_store *s = t->p->store;
+	size_t *count = NULL;
 
+	if (x->on && t->nentries > 0) {
+		/* one pass over the entries: how many each account has */
+		count = calloc(t->naccounts, sizeof *count);
+		if (count == NULL)
+			return rd_oom();
+		for (size_t j = 0; j < t->nentries; j++) {
+			const ly_txn_acct *slot = ly_map_get(&x->ids, t->entries[j].customer_id.bytes, 16);
+			count[slot - t->accounts]++;
+		}
+	}
 	for (size_t i = 0; i < t->naccounts; i++) {
 		ly_account *a = t->accounts[i].work;
 		const ly_account *cur = s->ops->account(s, &a->c->id);
 		size_t n0 = cur ? cur->nentries : 0, k = 0;
-		for (size_t j = 0; j < t->nentries; j++)
-			k += memcmp(t->entries[j].customer_id.bytes, a->c->id.bytes, 16) == 0;
+		if (count != NULL)
+			k = count[i];
+		else
+			for (size_t j = 0; j < t->nentries; j++)
+				k += memcmp(t->entries[j].customer_id.bytes, a->c->id.bytes, 16) == 0;
 		if (n0 + k == 0)
 			continue;
 		a->entries = malloc((n0 + k) * sizeof *a->entries);
-		if (a->entries == NULL)
+		if (a->entries == NULL) {
+			free(count);
 			return rd_oom();
+		}
 		a->capentries = n0 + k;
 		if (n0)
 			memcpy(a->entries, cur->entries, n0 * sizeof *a->entries);
 		a->nentries = n0;
-		for (size_t j = 0; j < t->nentries; j++)
-			if (memcmp(t->entries[j].customer_id.bytes, a->c->id.bytes, 16) == 0)
-				a->entries[a->nentries++] = t->entries[j].seq;
+		if (count == NULL)
+			for (size_t j = 0; j < t->nentries; j++)
+				if (memcmp(t->entries[j].customer_id.bytes, a->c->id.bytes, 16) == 0)
+					a->entries[a->nentries++] = t->entries[j].seq;
+	}
+	if (count != NULL) {
+		/* entries in ledger order, each appended to its account's list */
+		for (size_t j = 0; j < t->nentries; j++) {
+			const ly_txn_acct *slot = ly_map_get(&x->ids, t->entries[j].customer_id.bytes, 16);
+			ly_account *a = slot->work;
+			a->entries[a->nentries++] = t->entries[j].seq;
+		}
+		free(count);
 	}
 	return LOYALTY_OK;
 }
 
-static int get_txn(rd *r, ly_txn *t)
+static int get_txn(rd *r, ly_txn *t, txn_idx *ix)
 {
 	loyalty_program *p = t->p;
 	ly_store *s = p->store;
@@ -2851,6 +3238,12 @@ static int get_txn(rd *r, ly_txn *t)
 	if (n > 0 && (t->accounts = calloc(n, sizeof *t->accounts)) == NULL)
 		return rd_oom();
 	t->capaccounts = n;
+	if (n > 1) {
+		ix->on = true;
+		if (ly_map_reserve(&ix->ids, n) != LOYALTY_OK || ly_map_reserve(&ix->codes, n) != LOYALTY_OK ||
+		    ly_map_reserve(&ix->refs, n) != LOYALTY_OK)
+			return rd_oom();
+	}
 	for (size_t i = 0; i < n; i++) {
 		rd_pop(r, saved);
 		rd_push(r, "ac", i, true);
@@ -2858,13 +3251,13 @@ static int get_txn(rd *r, ly_txn *t)
 		if ((rc = get_account(r, &t->accounts[i].work)) != LOYALTY_OK)
 			return rc;
 		t->naccounts++;
-		if ((rc = txn_check_account(r, t, i, off)) != LOYALTY_OK)
+		if ((rc = txn_check_account(r, t, ix, i, off)) != LOYALTY_OK)
 			return rc;
 	}
 	/* a referrer is a customer: committed, or new in this transaction (at any position) */
 	for (size_t i = 0; i < t->naccounts; i++) {
 		const ly_account *a = t->accounts[i].work;
-		if (a->has_referrer && !txn_known(t, &a->referrer)) {
+		if (a->has_referrer && !txn_known(t, ix, &a->referrer)) {
 			rd_pop(r, saved);
 			rd_push(r, "ac", i, true);
 			return rd_fail(r, acc_off, "referrer", "not a customer");
@@ -2889,7 +3282,7 @@ static int get_txn(rd *r, ly_txn *t)
 		if (x->seq != first + i)
 			return rd_fail(r, off, "seq", "%llu, but the ledger's next entry is %llu", (unsigned long long)x->seq,
 			               (unsigned long long)(first + i));
-		if (txn_find(t, t->naccounts, &x->customer_id) == NULL)
+		if (txn_find(t, ix, t->naccounts, &x->customer_id) == NULL)
 			return rd_fail(r, off, "customer", "not one of the transaction's accounts");
 	}
 	rd_pop(r, saved);
@@ -2900,6 +3293,8 @@ static int get_txn(rd *r, ly_txn *t)
 	if (n > 0 && (t->purchases = calloc(n, sizeof *t->purchases)) == NULL)
 		return rd_oom();
 	t->cappurchases = n;
+	if (n > 1 && ly_map_reserve(&ix->keys, n) != LOYALTY_OK)
+		return rd_oom();
 	for (size_t i = 0; i < n; i++) {
 		ly_purchase_rec *x;
 		rd_pop(r, saved);
@@ -2908,10 +3303,9 @@ static int get_txn(rd *r, ly_txn *t)
 		if ((rc = get_purchase_rec(r, &t->purchases[i])) != LOYALTY_OK)
 			return rc;
 		x = t->purchases[t->npurchases++];
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(t->purchases[j]->key, x->key) == 0)
-				return rd_fail(r, off, "key", "purchase '%s' twice", x->key);
-		if (!txn_known(t, &x->customer))
+		if (n > 1 && ly_map_put(&ix->keys, x->key, strlen(x->key), x) != NULL)
+			return rd_fail(r, off, "key", "purchase '%s' twice", x->key);
+		if (!txn_known(t, ix, &x->customer))
 			return rd_fail(r, off, "customer", "not a customer");
 	}
 	rd_pop(r, saved);
@@ -2933,7 +3327,7 @@ static int get_txn(rd *r, ly_txn *t)
 		for (size_t j = 0; j < i; j++)
 			if (memcmp(t->redemptions[j]->r.id.bytes, x->r.id.bytes, 16) == 0)
 				return rd_fail(r, off, "id", "the same redemption twice");
-		if (!txn_known(t, &x->r.customer_id))
+		if (!txn_known(t, ix, &x->r.customer_id))
 			return rd_fail(r, off, "customer", "not a customer");
 	}
 	rd_pop(r, saved);
@@ -2987,7 +3381,7 @@ static int get_txn(rd *r, ly_txn *t)
 		               (unsigned long long)(first + t->nentries));
 	t->next_seq = next;
 	rd_leave(r);
-	return txn_entry_lists(t);
+	return txn_entry_lists(t, ix);
 }
 
 int ly_decode_txn(ly_dec *d, ly_txn *t)
@@ -2998,7 +3392,12 @@ int ly_decode_txn(ly_dec *d, ly_txn *t)
 
 	if (t->naccounts || t->nentries || t->npurchases || t->nredemptions || t->nstock || t->idem)
 		return ly_error(LOYALTY_EINVAL, "ly_decode_txn: the transaction is not empty");
-	rc = get_txn(r, t);
+	{
+		txn_idx ix;
+		memset(&ix, 0, sizeof ix);
+		rc = get_txn(r, t, &ix);
+		txn_idx_free(&ix);
+	}
 	if (rc != LOYALTY_OK) {
 		ly_txn_release(t);
 		ly_txn_init(t, p);

@@ -2,11 +2,14 @@
  * libloyalty - the codec: canonical msgpack encoding of every persistent
  * value, and a strict, bounded decoder. Private.
  *
- * Encoding (msgpack-c's packer): every value is a msgpack map whose first key
- * is "v" (the schema version, LY_CODEC_VERSION), then its fields in a fixed
- * order with short string keys. The same value always gives the same bytes
- * (canonical): fixed key order, integers in their smallest msgpack form (what
- * msgpack_pack_int64 does), strings as str, ids as bin 16, no floats.
+ * Encoding (our own writer, which writes byte for byte what msgpack-c's
+ * packer writes, and is tested against it; msgpack-c's per-token write
+ * callback was most of the cost of encoding a journal record): every value is
+ * a msgpack map whose first key is "v" (the schema version, LY_CODEC_VERSION),
+ * then its fields in a fixed order with short string keys. The same value
+ * always gives the same bytes (canonical): fixed key order, integers in their
+ * smallest msgpack form (what msgpack_pack_int64 does), strings as str, ids as
+ * bin 16, no floats.
  *
  * Decoding (our own reader, not msgpack-c's unpacker, which allocates before
  * it can check counts): accepts exactly what the encoder writes: the expected
@@ -173,11 +176,18 @@ void ly_def_partner_clear(ly_partner *p);
 
 /* A record: {"v", "t": type, "b": body}. */
 int ly_encode_record(ly_enc *e, int type, const uint8_t *body, size_t len);
+/* The bytes of a record before its body (at most LY_RECORD_HEAD_MAX), written to @p buf: a frame
+ * can be built as head + body without copying the body into a record first. The body must be at
+ * most 4 GiB - 1 bytes; @p type is one of LY_REC_*. Returns the head's length. */
+#define LY_RECORD_HEAD_MAX 14
+size_t ly_record_head(uint8_t *buf, int type, size_t len);
 int ly_decode_record(ly_dec *d, int *type, ly_dec *body);
 
 /* ---- framing and checksums -------------------------------------------------------- */
 
 /* CRC-32C (Castagnoli), as in iSCSI/ext4: ly_crc32c(0, "123456789", 9) == 0xe3069283. */
 uint32_t ly_crc32c(uint32_t crc, const void *data, size_t len);
+/* The same with the tables only (ly_crc32c uses the processor's crc32 instruction where it has one). */
+uint32_t ly_crc32c_portable(uint32_t crc, const void *data, size_t len);
 
 #endif

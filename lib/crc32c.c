@@ -14,6 +14,12 @@
  * polynomial; reads are byte by byte, so neither alignment nor endianness
  * matters.
  *
+ * On x86-64 processors with SSE 4.2 (checked once at run time), the crc32
+ * instruction computes the same CRC 8 bytes at a time, about 4x faster than
+ * the tables; replaying a journal checksums every byte of it.
+ * ly_crc32c_portable is the table version, whatever the processor (tests
+ * compare the two).
+ *
  * SPDX-License-Identifier: MIT
  */
 #include <pthread.h>
@@ -38,7 +44,7 @@ static void table_init(void)
 			table[s][i] = (table[s - 1][i] >> 8) ^ table[0][table[s - 1][i] & 0xff];
 }
 
-uint32_t ly_crc32c(uint32_t crc, const void *data, size_t len)
+uint32_t ly_crc32c_portable(uint32_t crc, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 
@@ -56,3 +62,45 @@ uint32_t ly_crc32c(uint32_t crc, const void *data, size_t len)
 		crc = table[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <nmmintrin.h>
+#include <string.h>
+
+__attribute__((target("sse4.2"))) static uint32_t crc32c_sse42(uint32_t crc, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint64_t c = ~crc;
+
+	while (len >= 8) {
+		uint64_t v;
+		memcpy(&v, p, 8); /* little endian: the reflected CRC's byte order */
+		c = _mm_crc32_u64(c, v);
+		p += 8;
+		len -= 8;
+	}
+	while (len-- > 0)
+		c = _mm_crc32_u8((uint32_t)c, *p++);
+	return ~(uint32_t)c;
+}
+
+static uint32_t (*crc32c_impl)(uint32_t, const void *, size_t);
+static pthread_once_t impl_once = PTHREAD_ONCE_INIT;
+
+static void impl_init(void)
+{
+	__builtin_cpu_init();
+	crc32c_impl = __builtin_cpu_supports("sse4.2") ? crc32c_sse42 : ly_crc32c_portable;
+}
+
+uint32_t ly_crc32c(uint32_t crc, const void *data, size_t len)
+{
+	pthread_once(&impl_once, impl_init);
+	return crc32c_impl(crc, data, len);
+}
+#else
+uint32_t ly_crc32c(uint32_t crc, const void *data, size_t len)
+{
+	return ly_crc32c_portable(crc, data, len);
+}
+#endif

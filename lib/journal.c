@@ -38,6 +38,7 @@
 #define HEADER_SIZE 16
 #define FRAME_SIZE 12
 #define MAX_RECORD (256u * 1024 * 1024)
+#define BUF_KEEP ((size_t)1 << 20)
 /* the size of a version-1 loyalty_journal_options: everything before the version-2 fields */
 #define JOURNAL_OPTIONS_V1_SIZE offsetof(loyalty_journal_options, progress)
 _Static_assert(JOURNAL_OPTIONS_V1_SIZE == offsetof(loyalty_journal_options, snapshot_bytes) + sizeof(int64_t),
@@ -66,6 +67,8 @@ struct ly_journal {
 	bool syncing;
 	bool failed;        /* a write or fsync failed: no more writes until reopened */
 	bool read_only;     /* opened with read_only: no lock, no file open for writing, every append refused */
+	uint8_t *buf;       /* the frame being written (under mu), kept between records up to BUF_KEEP bytes */
+	size_t bufcap;
 };
 
 /* Progress of loading, in records (frames). */
@@ -205,14 +208,37 @@ typedef struct frames {
 	size_t count;
 } frames;
 
-static void frames_add(frames *f, const uint8_t *payload, size_t len)
+/* Write a frame whose payload is @p head then @p body to @p out (FRAME_SIZE + hl + len bytes). */
+static void frame_build(uint8_t *out, const uint8_t *head, size_t hl, const uint8_t *body, size_t len)
 {
+	uint32_t crc;
+
+	put_u32(out, (uint32_t)(hl + len));
+	put_u32(out + 4, ly_crc32c(0, out, 4));
+	memcpy(out + FRAME_SIZE, head, hl);
+	if (len)
+		memcpy(out + FRAME_SIZE + hl, body, len);
+	crc = ly_crc32c(0, out + FRAME_SIZE, hl + len);
+	put_u32(out + 8, crc);
+}
+
+/* Add a record of @p type around @p body (head + body: one copy of the body). */
+static void frames_add(frames *f, int type, const uint8_t *body, size_t len)
+{
+	uint8_t head[LY_RECORD_HEAD_MAX];
+	size_t hl;
+
 	if (f->failed)
 		return;
-	if (f->len + FRAME_SIZE + len > f->cap) {
-		size_t cap = f->cap ? f->cap : 4096;
+	if (len > MAX_RECORD - LY_RECORD_HEAD_MAX) {
+		f->failed = true;
+		return;
+	}
+	hl = ly_record_head(head, type, len);
+	if (f->len + FRAME_SIZE + hl + len > f->cap) {
+		size_t cap = f->cap ? f->cap : 65536;
 		uint8_t *d;
-		while (cap < f->len + FRAME_SIZE + len)
+		while (cap < f->len + FRAME_SIZE + hl + len)
 			cap *= 2;
 		d = realloc(f->data, cap);
 		if (d == NULL) {
@@ -222,31 +248,24 @@ static void frames_add(frames *f, const uint8_t *payload, size_t len)
 		f->data = d;
 		f->cap = cap;
 	}
-	put_u32(f->data + f->len, (uint32_t)len);
-	put_u32(f->data + f->len + 4, ly_crc32c(0, f->data + f->len, 4));
-	put_u32(f->data + f->len + 8, ly_crc32c(0, payload, len));
-	memcpy(f->data + f->len + FRAME_SIZE, payload, len);
-	f->len += FRAME_SIZE + len;
+	frame_build(f->data + f->len, head, hl, body, len);
+	f->len += FRAME_SIZE + hl + len;
 	f->count++;
 }
 
-/* Encode a record of @p type whose body @p fill writes, and add it as a frame. */
+/* Add the record of @p type whose body @p body holds, and empty @p body for the next one (its
+ * memory is kept: one allocation serves every record of a snapshot). */
 static void frames_record(frames *f, int type, ly_enc *body)
 {
-	ly_enc rec;
-
-	if (body->failed) {
-		f->failed = true;
-		return;
-	}
-	ly_enc_init(&rec);
-	if (ly_encode_record(&rec, type, body->data, body->len) != LOYALTY_OK || rec.failed)
+	if (body->failed)
 		f->failed = true;
 	else
-		frames_add(f, rec.data, rec.len);
-	ly_enc_free(&rec);
-	ly_enc_free(body);
-	ly_enc_init(body);
+		frames_add(f, type, body->data, body->len);
+	if (body->failed) {
+		ly_enc_free(body);
+		ly_enc_init(body);
+	}
+	body->len = 0;
 }
 
 /* ---- appending and waiting ------------------------------------------------------------ */
@@ -254,53 +273,60 @@ static void frames_record(frames *f, int type, ly_enc *body)
 int ly_journal_append(loyalty_program *p, int type, const uint8_t *body, size_t len)
 {
 	ly_journal *j = p->journal;
-	uint8_t head[FRAME_SIZE];
-	ly_enc rec;
+	uint8_t head[LY_RECORD_HEAD_MAX];
+	size_t hl, flen;
 	int rc = LOYALTY_OK;
 
 	if (j->read_only)
 		return ly_error(LOYALTY_ESTATE, "the program is read-only (opened with read_only): nothing was changed");
-	ly_enc_init(&rec);
-	if (ly_encode_record(&rec, type, body, len) != LOYALTY_OK || rec.failed) {
-		ly_enc_free(&rec);
-		return ly_error(LOYALTY_ENOMEM, "journal: out of memory");
-	}
+	if (len > MAX_RECORD - LY_RECORD_HEAD_MAX)
+		return ly_error(LOYALTY_ERANGE, "journal: a record of %zu bytes is larger than the %u bytes a frame can hold",
+		                len, MAX_RECORD);
+	hl = ly_record_head(head, type, len);
+	flen = FRAME_SIZE + hl + len;
 	pthread_mutex_lock(&j->mu);
 	if (j->failed) {
 		rc = ly_error(LOYALTY_EIO, "journal: an earlier write or fsync failed; reopen the program");
 		goto out;
 	}
-	put_u32(head, (uint32_t)rec.len);
-	put_u32(head + 4, ly_crc32c(0, head, 4));
-	put_u32(head + 8, ly_crc32c(0, rec.data, rec.len));
-	{
-		/* one write for the frame: a crash leaves a prefix of it at most */
-		uint8_t *frame = malloc(FRAME_SIZE + rec.len);
-		if (frame == NULL) {
+	if (flen > j->bufcap) {
+		/* the frame is built in one buffer kept from record to record, and written with one write():
+		 * a crash leaves a prefix of it at most */
+		size_t cap = j->bufcap ? j->bufcap : 4096;
+		uint8_t *b;
+		while (cap < flen)
+			cap *= 2;
+		b = realloc(j->buf, cap);
+		if (b == NULL) {
 			rc = ly_error(LOYALTY_ENOMEM, "journal: out of memory");
 			goto out;
 		}
-		memcpy(frame, head, FRAME_SIZE);
-		memcpy(frame + FRAME_SIZE, rec.data, rec.len);
-		if (write_all(j->fd, frame, FRAME_SIZE + rec.len) != 0) {
-			int err = errno;
-			/* cut whatever part was written, so the file ends on a record boundary */
-			if (ftruncate(j->fd, (off_t)j->file_size) != 0 || lseek(j->fd, (off_t)j->file_size, SEEK_SET) < 0)
-				j->failed = true;
-			errno = err;
-			rc = ly_error(LOYALTY_EIO, "journal: write failed: %s", strerror(err));
-		} else {
-			j->file_size += FRAME_SIZE + rec.len;
-			j->written += FRAME_SIZE + rec.len;
-			j->waiting++;
-			tl_journal = j;
-			tl_wait = j->written;
-		}
-		free(frame);
+		j->buf = b;
+		j->bufcap = cap;
+	}
+	frame_build(j->buf, head, hl, body, len);
+	if (write_all(j->fd, j->buf, flen) != 0) {
+		int err = errno;
+		/* cut whatever part was written, so the file ends on a record boundary */
+		if (ftruncate(j->fd, (off_t)j->file_size) != 0 || lseek(j->fd, (off_t)j->file_size, SEEK_SET) < 0)
+			j->failed = true;
+		errno = err;
+		rc = ly_error(LOYALTY_EIO, "journal: write failed: %s", strerror(err));
+	} else {
+		j->file_size += flen;
+		j->written += flen;
+		j->waiting++;
+		tl_journal = j;
+		tl_wait = j->written;
+	}
+	if (j->bufcap > BUF_KEEP) {
+		/* a very large record (a big batch): do not keep its memory */
+		free(j->buf);
+		j->buf = NULL;
+		j->bufcap = 0;
 	}
 out:
 	pthread_mutex_unlock(&j->mu);
-	ly_enc_free(&rec);
 	return rc;
 }
 
@@ -411,6 +437,7 @@ void ly_journal_close(ly_journal *j)
 		close(j->lock_fd); /* releases the flock */
 	pthread_mutex_destroy(&j->mu);
 	pthread_cond_destroy(&j->cv);
+	free(j->buf);
 	free(j->dir);
 	free(j);
 }

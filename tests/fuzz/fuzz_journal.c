@@ -1,9 +1,10 @@
 /*
  * libFuzzer target for the journal reader (lib/journal.c): the input is the
  * body of a journal file (what follows its 16-byte header) laid after a valid
- * snapshot; the target opens the directory without and with salvage. Opening
- * must succeed or fail with LOYALTY_ECORRUPT / LOYALTY_EIO, never crash or
- * leak, and what it opened must be usable.
+ * snapshot; the target opens the directory read_only (which must leave the
+ * journal's bytes as they were and refuse changes), then without and with
+ * salvage. Opening must succeed or fail with LOYALTY_ECORRUPT / LOYALTY_EIO,
+ * never crash or leak, and what it opened must be usable.
  *
  * Seeds: tests/fuzz/seeds/fuzz_journal/ (frames of a real journal).
  *
@@ -73,6 +74,43 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (dir[0] == '\0')
 		setup();
 	jo.sync = LOYALTY_SYNC_NONE;
+	/* read_only first: whatever it finds, it writes nothing (the journal keeps its bytes) and
+	 * refuses changes */
+	{
+		loyalty_journal_options ro = jo;
+		loyalty_calculator *c = calc();
+		loyalty_program *p = NULL;
+		uint8_t *back;
+		FILE *f;
+		int rc;
+
+		snprintf(path, sizeof path, "%s/journal-1.ljr", dir);
+		f = fopen(path, "wb");
+		if (f == NULL || fwrite(header, 1, sizeof header, f) != sizeof header ||
+		    (size && fwrite(data, 1, size, f) != size))
+			abort();
+		fclose(f);
+		ro.read_only = 1;
+		rc = loyalty_program_open(&p, dir, c, &po, &ro, NULL);
+		if (rc == LOYALTY_OK) {
+			rc = loyalty_program_maintain(p, INT64_C(4102444800000), NULL);
+			if (rc != LOYALTY_ESTATE && rc != LOYALTY_OK && rc != LOYALTY_EINVAL)
+				abort();
+			loyalty_program_free(p);
+		} else if (rc == LOYALTY_ECORRUPT || rc == LOYALTY_EIO || rc == LOYALTY_ENOMEM) {
+			loyalty_calculator_free(c);
+		} else {
+			fprintf(stderr, "fuzz_journal: read_only: unexpected status %d: %s\n", rc, loyalty_last_error());
+			abort();
+		}
+		back = malloc(sizeof header + size + 1);
+		f = fopen(path, "rb");
+		if (back == NULL || f == NULL || fread(back, 1, sizeof header + size + 1, f) != sizeof header + size ||
+		    memcmp(back, header, sizeof header) != 0 || (size && memcmp(back + sizeof header, data, size) != 0))
+			abort(); /* read_only changed the journal */
+		fclose(f);
+		free(back);
+	}
 	for (int salvage = 0; salvage <= 1; salvage++) {
 		loyalty_calculator *c = calc();
 		loyalty_program *p = NULL;

@@ -46,6 +46,8 @@
 #define UNDER_VALGRIND() 0
 #endif
 
+#include <msgpack.h>
+
 #include "torture.h"
 #include "codec.h"
 #include "golden.h"
@@ -2034,6 +2036,9 @@ static void test_reject_txn(void **state)
 	         "txn.purchases[0].customer: not a customer");
 	TXN_CASE(t.redemptions[0]->r.customer_id = golden_id(0xc1, 55), field(e.data, e.len, "redemptions") + 1,
 	         "txn.redemptions[0].customer: not a customer");
+	/* a batch: the same purchase twice (purchase keys are indexed when there are several) */
+	TXN_CASE((t.bulk = true, assert_ok(ly_txn_put_purchase(&t, ly_purchase_rec_clone(t.purchases[0])))), SIZE_MAX,
+	         "txn.purchases[1].key: purchase 'order-1001' twice");
 #undef ACCOUNT1
 #undef TXN_CASE
 	ly_enc_free(&a0);
@@ -2312,16 +2317,114 @@ static void test_crc32c(void **state)
 	for (size_t i = 0; i < sizeof big; i++)
 		big[i] = (uint8_t)torture_rand(&rng);
 	for (size_t start = 0; start < 8; start++)
-		for (size_t n = 0; start + n <= sizeof big; n += n < 64 ? 1 : 97)
+		for (size_t n = 0; start + n <= sizeof big; n += n < 64 ? 1 : 97) {
 			assert_int_equal(ly_crc32c(0, big + start, n), crc_bitwise(0, big + start, n));
-	for (size_t cut = 0; cut <= 100; cut++)
+			/* the table version, whichever one ly_crc32c uses on this processor */
+			assert_int_equal(ly_crc32c_portable(0, big + start, n), crc_bitwise(0, big + start, n));
+		}
+	for (size_t cut = 0; cut <= 100; cut++) {
 		assert_int_equal(ly_crc32c(ly_crc32c(0, big, cut), big + cut, 100 - cut), ly_crc32c(0, big, 100));
+		assert_int_equal(ly_crc32c_portable(ly_crc32c(0, big, cut), big + cut, 100 - cut), ly_crc32c(0, big, 100));
+	}
+	assert_int_equal(ly_crc32c_portable(0, "123456789", 9), 0xE3069283u);
+}
+
+/* The codec's own writer writes what msgpack-c's packer writes: integers at every boundary of
+ * their forms, strings and bins of every header size. */
+static void test_writer_matches_msgpack_c(void **state)
+{
+	static const int64_t ints[] = {
+		0, 1, 31, 32, 127, 128, 255, 256, 65535, 65536, INT64_C(4294967295), INT64_C(4294967296), INT64_MAX,
+		-1, -31, -32, -33, -127, -128, -129, -32767, -32768, -32769, INT64_C(-2147483647), INT64_C(-2147483648),
+		INT64_C(-2147483649), INT64_MIN, INT64_C(1767225600000), INT64_C(-1767225600000)
+	};
+	static const size_t lens[] = { 0, 1, 31, 32, 255, 256, 65535, 65536 };
+	char *text = malloc(65537);
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+	ly_enc e;
+
+	(void)state;
+	assert_non_null(text);
+	for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+		msgpack_sbuffer_init(&sb);
+		msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+		msgpack_pack_map(&pk, 2);
+		msgpack_pack_str_with_body(&pk, "v", 1);
+		msgpack_pack_int64(&pk, LY_CODEC_VERSION);
+		msgpack_pack_str_with_body(&pk, "now", 3);
+		msgpack_pack_int64(&pk, ints[i]);
+		ly_enc_init(&e);
+		assert_ok(ly_encode_rec_maintain(&e, ints[i]));
+		assert_int_equal(e.len, sb.size);
+		assert_memory_equal(e.data, sb.data, sb.size);
+		ly_enc_free(&e);
+		msgpack_sbuffer_destroy(&sb);
+	}
+	memset(text, 'a', 65536);
+	for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+		/* a stock record's reward id is a str; a record's body is a bin */
+		text[lens[i]] = '\0';
+		msgpack_sbuffer_init(&sb);
+		msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+		msgpack_pack_map(&pk, 3);
+		msgpack_pack_str_with_body(&pk, "v", 1);
+		msgpack_pack_int64(&pk, LY_CODEC_VERSION);
+		msgpack_pack_str_with_body(&pk, "rw", 2);
+		msgpack_pack_str_with_body(&pk, text, lens[i]);
+		msgpack_pack_str_with_body(&pk, "s", 1);
+		msgpack_pack_int64(&pk, -1);
+		ly_enc_init(&e);
+		assert_ok(ly_encode_rec_stock(&e, text, -1));
+		assert_int_equal(e.len, sb.size);
+		assert_memory_equal(e.data, sb.data, sb.size);
+		ly_enc_free(&e);
+		msgpack_sbuffer_destroy(&sb);
+
+		msgpack_sbuffer_init(&sb);
+		msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+		msgpack_pack_map(&pk, 3);
+		msgpack_pack_str_with_body(&pk, "v", 1);
+		msgpack_pack_int64(&pk, LY_CODEC_VERSION);
+		msgpack_pack_str_with_body(&pk, "t", 1);
+		msgpack_pack_int64(&pk, LY_REC_TXN);
+		msgpack_pack_str_with_body(&pk, "b", 1);
+		msgpack_pack_bin_with_body(&pk, text, lens[i]);
+		ly_enc_init(&e);
+		assert_ok(ly_encode_record(&e, LY_REC_TXN, (const uint8_t *)text, lens[i]));
+		assert_int_equal(e.len, sb.size);
+		assert_memory_equal(e.data, sb.data, sb.size);
+		ly_enc_free(&e);
+		msgpack_sbuffer_destroy(&sb);
+		text[lens[i]] = 'a';
+	}
+	free(text);
+}
+
+/* A key whose bytes run on past the expected key with NUL bytes ("now\0\0") is another key: the
+ * reader compares up to the expected key's end and never reads past it (found by fuzz_decode). */
+static void test_keys_with_nul_bytes_are_other_keys(void **state)
+{
+	static const uint8_t bad[] = { 0x82, 0xa1, 'v', 0x01, 0xa5, 'n', 'o', 'w', 0x00, 0x00, 0x05 };
+	static const uint8_t good[] = { 0x82, 0xa1, 'v', 0x01, 0xa3, 'n', 'o', 'w', 0x05 };
+	loyalty_time now = 0;
+	ly_dec d;
+
+	(void)state;
+	ly_dec_init(&d, bad, sizeof bad);
+	assert_status(ly_decode_rec_maintain(&d, &now), LOYALTY_ECORRUPT);
+	assert_non_null(strstr(loyalty_last_error(), "expected field 'now'"));
+	ly_dec_init(&d, good, sizeof good);
+	assert_ok(ly_decode_rec_maintain(&d, &now));
+	assert_int_equal(now, 5);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crc32c),
+		cmocka_unit_test(test_writer_matches_msgpack_c),
+		cmocka_unit_test(test_keys_with_nul_bytes_are_other_keys),
 		cmocka_unit_test(test_golden_files),
 		cmocka_unit_test(test_golden_values),
 		cmocka_unit_test(test_integer_forms),

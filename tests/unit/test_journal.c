@@ -44,11 +44,13 @@ int __wrap_fdatasync(int fd);
 int __wrap_fsync(int fd);
 
 static long write_countdown = -1, sync_countdown = -1;
+static long write_calls; /* every write() the library made */
 static int inject_errno = EIO;
 static bool short_write; /* fail by writing half, then the error */
 
 ssize_t __wrap_write(int fd, const void *buf, size_t n)
 {
+	write_calls++;
 	if (write_countdown >= 0 && write_countdown-- == 0) {
 		if (short_write && n > 1) {
 			__real_write(fd, buf, n / 2);
@@ -1355,6 +1357,37 @@ static void test_import_reports_progress_and_can_be_canceled(void **state)
 	unlink(path);
 }
 
+/* Each acknowledged call is one write() of one whole frame: the journal grows by exactly that frame. */
+static void test_one_write_per_record(void **state)
+{
+	char dir[512], jp[600];
+	loyalty_program *p;
+	size_t before, after, ends[64];
+	uint8_t *b;
+	char key[32];
+
+	(void)state;
+	dir_for(dir, sizeof dir, "one-write");
+	p = open_dir(dir, LOYALTY_SYNC_NONE, NULL);
+	assert_ok(enrol(p, 1));
+	journal_path(jp, sizeof jp, dir, 1);
+	free(slurp(jp, &before));
+	for (int i = 0; i < 10; i++) {
+		long calls = write_calls;
+		size_t len;
+		snprintf(key, sizeof key, "one-%d", i);
+		assert_ok(buy(p, 1, key, 1000 + i, torture_time(2026, 2, 1, 0, 0) + i));
+		assert_int_equal(write_calls, calls + 1);
+		b = slurp(jp, &len);
+		assert_int_equal(frame_ends(b, len, ends, 64), 1 + (size_t)i + 1);
+		assert_int_equal(ends[i + 1], len); /* the file ends on the new frame's end */
+		free(b);
+	}
+	free(slurp(jp, &after));
+	assert_true(after > before);
+	loyalty_program_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1376,6 +1409,7 @@ int main(void)
 		cmocka_unit_test(test_read_only_reads_a_live_directory_and_refuses_writes),
 		cmocka_unit_test(test_journal_options_versions),
 		cmocka_unit_test(test_import_reports_progress_and_can_be_canceled),
+		cmocka_unit_test(test_one_write_per_record),
 	};
 	return cmocka_run_group_tests(tests, setup_root, teardown_root);
 }

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as _dt
+from array import array as _array
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Callable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import capi
-from ._convert import FractionLike, ParamsLike, check_int, check_text, from_pair, param_pairs, to_pair
+from ._convert import FractionLike, ParamsLike, check_int, check_text, from_pair, param_pairs, to_ms, to_pair
 from ._enums import Role, Rounding, Stacking
 from ._handle import Expired, Handle
 from .customer import Customer, CustomerView, _CustomerFields
@@ -145,6 +146,66 @@ def _purchase_handle(purchase: _PurchaseFields) -> Any:
     if not isinstance(purchase, _PurchaseFields):
         raise TypeError(f"purchase must be a Purchase, not {type(purchase).__name__}")
     return purchase._p()
+
+
+# ---- score_columns: columns of the right type, read in place ---------------------------------------
+
+#: array typecodes of the C column types, with their ranges
+_INT64 = ("q", -(2**63), 2**63 - 1)
+_UINT32 = ("I", 0, 2**32 - 1)
+_UINT8 = ("B", 0, 255)
+
+
+def _typecode(bits: int, signed: bool) -> str:
+    for code in ("bhilq" if signed else "BHILQ"):
+        if _array(code).itemsize * 8 == bits:
+            return code
+    raise RuntimeError(f"no array typecode for {bits}-bit integers")  # pragma: no cover
+
+
+def _native(values: Any, code: str) -> bool:
+    """Whether @p values is a one-dimensional C-contiguous buffer of integers of
+    the C type of array @p code in native byte order: then C reads it in place."""
+    if isinstance(values, (str, bytes, list, tuple)) and not (code == "B" and isinstance(values, bytes)):
+        return False
+    try:
+        m = memoryview(values)
+    except TypeError:
+        return False
+    with m:
+        fmt = m.format.lstrip("@=")
+        if m.ndim != 1 or not m.c_contiguous or len(fmt) != 1 or m.itemsize != _array(code).itemsize:
+            return False
+        return fmt in ("bhilq" if code.islower() else "BHILQ")
+
+
+def _column(values: Any, spec: Tuple[str, int, int], what: str, convert: Any = None) -> Any:
+    """@p values as a buffer C can read in place: itself when it already is one,
+    else a converted copy (numpy arrays through astype, sequences item by item)."""
+    code, lo, hi = spec
+    code = _typecode(_array(code).itemsize * 8, code == "q")
+    if _native(values, code):
+        return values
+    astype = getattr(values, "astype", None)
+    dtype = getattr(values, "dtype", None)
+    if astype is not None and dtype is not None and getattr(dtype, "kind", "") in "iub":
+        if len(values) and (int(values.min()) < lo or int(values.max()) > hi):
+            raise InvalidArgument(f"score_columns: {what} has values outside {lo}..{hi}", InvalidArgument.CODE)
+        return astype({"q": "int64", "l": "int64", "I": "uint32", "L": "uint32", "B": "uint8"}[code])
+    try:  # at C speed; on a failure, the loop below finds the item at fault
+        return _array(code, values)
+    except (OverflowError, TypeError):
+        pass
+    out = _array(code)
+    try:
+        for i, v in enumerate(values):
+            v = convert(v) if convert is not None else check_int(v, what)
+            if not lo <= v <= hi:
+                raise InvalidArgument(f"score_columns: {what}[{i}] is {v}, outside {lo}..{hi}", InvalidArgument.CODE)
+            out.append(v)
+    except TypeError as e:
+        raise TypeError(f"score_columns: {what} must be a sequence of ints or a buffer of integers ({e})") from None
+    return out
 
 
 class Calculator(Handle):
@@ -320,6 +381,80 @@ class Calculator(Handle):
         """Just the points of :meth:`compute`."""
         with self.compute(customer, purchase, first_purchase=first_purchase) as r:
             return r.points
+
+    def score(self, customer: _CustomerFields, purchase: _PurchaseFields, *, first_purchase: bool = False) -> int:
+        """The points :meth:`compute` would give, without making a receipt (faster);
+        the same checks and exceptions. Releases the GIL like compute."""
+        return self._handle().score(_customer_handle(customer), _purchase_handle(purchase), 1 if first_purchase else 0)
+
+    def score_columns(
+        self,
+        at: Any,
+        customer: Any,
+        line_start: Any,
+        line_type: Any,
+        quantity: Any,
+        unit_price: Any,
+        *,
+        type_names: Sequence[str],
+        customer_tier: Any = None,
+        tier_names: Sequence[str] = (),
+        birth_month: Any = None,
+        birth_day: Any = None,
+        first_purchase: Any = None,
+        currency: Optional[str] = None,
+    ) -> "_array[int]":
+        """The points of many purchases given as columns, in one call into C
+        with the GIL released (unless the calculator has custom strategies):
+        ``result[i]`` is what :meth:`compute` gives purchase ``i``. Returns an
+        ``array('q')``.
+
+        Purchase ``i`` happens at ``at[i]`` (ms, or datetimes in a sequence), is
+        made by customer number ``customer[i]`` and has the lines
+        ``line_start[i]:line_start[i + 1]`` (``line_start`` has one more item,
+        starts at 0 and ends at the number of lines) of the line columns
+        ``line_type`` (an index into ``type_names``), ``quantity`` and
+        ``unit_price`` (int minor units). Customer ``k`` has the tier
+        ``tier_names[customer_tier[k]]`` (``2**32 - 1``: none; the column None:
+        nobody has a tier) and the birthday ``birth_month[k]``/``birth_day[k]``
+        (month 0: none). ``first_purchase[i]`` non-zero marks a customer's first
+        purchase. ``currency`` defaults to the calculator's.
+
+        Columns are read in place, without a copy, when they are buffers of
+        the C type: int64 for ``at``, ``quantity`` and ``unit_price``
+        (``array('q')``, numpy ``int64``); uint32 for ``customer``,
+        ``line_start``, ``line_type`` and ``customer_tier`` (``array('I')``,
+        numpy ``uint32``); uint8 for ``birth_month``, ``birth_day`` and
+        ``first_purchase`` (``array('B')``, ``bytes``, numpy ``uint8``). Other
+        numpy arrays and plain sequences are converted first.
+
+        Raises InvalidArgument (a malformed column: the message names it and
+        the index), CurrencyError, OutOfRange (an overflow in a purchase), or
+        what a custom strategy raised; TypeError for a column that is not
+        integers.
+        """
+        n = len(at)
+        cols = (
+            _column(at, _INT64, "at", lambda t: to_ms(t, "at")),
+            _column(customer, _UINT32, "customer"),
+            _column(line_start, _UINT32, "line_start"),
+            _column(line_type, _UINT32, "line_type"),
+            _column(quantity, _INT64, "quantity"),
+            _column(unit_price, _INT64, "unit_price"),
+        )
+        out = _array(_typecode(64, True), bytes(8 * n))
+        return self._handle().score_columns(
+            *cols,
+            list(type_names),
+            None if customer_tier is None else _column(customer_tier, _UINT32, "customer_tier"),
+            list(tier_names),
+            None if birth_month is None else _column(birth_month, _UINT8, "birth_month"),
+            None if birth_day is None else _column(birth_day, _UINT8, "birth_day"),
+            None if first_purchase is None else _column(first_purchase, _UINT8, "first_purchase",
+                                                        lambda f: 1 if f else 0),
+            self.currency if currency is None else check_text(currency, "currency"),
+            out,
+        )
 
     def compute_many(
         self,
