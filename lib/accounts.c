@@ -45,32 +45,135 @@ ly_account *ly_account_clone(const ly_account *a)
 		return NULL;
 	*n = *a;
 	n->c = NULL;
-	n->buckets = dup_array(a->buckets, a->nbuckets, sizeof *a->buckets);
-	n->metric = dup_array(a->metric, a->nmetric, sizeof *a->metric);
+	n->shared_profile = false;
+	/* buckets and metric stamps are shared until written (ly_acct_own); counters are copied */
+	n->shared_buckets = a->nbuckets > 0 || a->shared_buckets;
+	n->shared_metric = a->nmetric > 0 || a->shared_metric;
+	if (!n->shared_buckets) {
+		n->buckets = NULL;
+		n->capbuckets = 0;
+	}
+	if (!n->shared_metric) {
+		n->metric = NULL;
+		n->capmetric = 0;
+	}
 	n->counters = dup_array(a->counters, a->ncounters, sizeof *a->counters);
-	n->entries = dup_array(a->entries, a->nentries, sizeof *a->entries);
-	n->capbuckets = a->nbuckets;
-	n->capmetric = a->nmetric;
 	n->capcounters = a->ncounters;
-	n->capentries = a->nentries;
-	if ((a->nbuckets && !n->buckets) || (a->nmetric && !n->metric) || (a->ncounters && !n->counters) ||
-	    (a->nentries && !n->entries) || loyalty_customer_clone(&n->c, a->c) != LOYALTY_OK) {
+	/* the customer: its struct copied, its strings and tags shared (ly_acct_own_profile) */
+	n->c = malloc(sizeof *n->c);
+	if (n->c != NULL) {
+		*n->c = *a->c;
+		n->shared_profile = true;
+	}
+	if ((a->ncounters && !n->counters) || n->c == NULL) {
 		ly_account_free(n);
 		return NULL;
 	}
 	return n;
 }
 
+int ly_acct_own_profile(ly_account *a)
+{
+	loyalty_customer *copy;
+
+	if (!a->shared_profile)
+		return LOYALTY_OK;
+	if (loyalty_customer_clone(&copy, a->c) != LOYALTY_OK)
+		return ly_error(LOYALTY_ENOMEM, "out of memory");
+	free(a->c); /* the struct only: the strings are the owner's */
+	a->c = copy;
+	a->shared_profile = false;
+	return LOYALTY_OK;
+}
+
+static bool same_profile(const loyalty_customer *x, const loyalty_customer *y)
+{
+	return x->external_ref == y->external_ref && x->name == y->name && x->email == y->email &&
+	       x->tier == y->tier && x->tags.items == y->tags.items;
+}
+
 void ly_account_free(ly_account *a)
 {
 	if (a == NULL)
 		return;
-	loyalty_customer_free(a->c);
-	free(a->buckets);
-	free(a->metric);
+	if (a->shared_profile)
+		free(a->c);
+	else
+		loyalty_customer_free(a->c);
+	if (!a->shared_buckets)
+		free(a->buckets);
+	if (!a->shared_metric)
+		free(a->metric);
 	free(a->counters);
-	free(a->entries);
 	free(a);
+}
+
+void ly_acct_hand_over(ly_account *old, ly_account *now)
+{
+	if (old == NULL)
+		return;
+	if (now->shared_profile && same_profile(now->c, old->c)) {
+		now->shared_profile = old->shared_profile;
+		old->shared_profile = true;
+	}
+	if (now->shared_buckets && now->buckets == old->buckets) {
+		now->shared_buckets = old->shared_buckets;
+		old->shared_buckets = true; /* no longer frees them */
+	}
+	if (now->shared_metric && now->metric == old->metric) {
+		now->shared_metric = old->shared_metric;
+		old->shared_metric = true;
+	}
+}
+
+static int own_array(void **arr, size_t n, size_t *cap, size_t elem, bool *shared)
+{
+	void *copy;
+
+	if (!*shared)
+		return LOYALTY_OK;
+	copy = malloc((n ? n : 1) * elem);
+	if (copy == NULL)
+		return ly_error(LOYALTY_ENOMEM, "out of memory");
+	if (n)
+		memcpy(copy, *arr, n * elem);
+	*arr = copy;
+	*cap = n ? n : 1;
+	*shared = false;
+	return LOYALTY_OK;
+}
+
+int ly_acct_own(ly_account *a)
+{
+	if (own_array((void **)&a->buckets, a->nbuckets, &a->capbuckets, sizeof *a->buckets, &a->shared_buckets) ||
+	    own_array((void **)&a->metric, a->nmetric, &a->capmetric, sizeof *a->metric, &a->shared_metric))
+		return LOYALTY_ENOMEM;
+	return LOYALTY_OK;
+}
+
+/* Room for one more element at the end: in place (even in a shared array: past the owner's count,
+ * where nothing the owner sees is written), or in a grown array of our own. */
+static int room_for_one(void **arr, size_t n, size_t *cap, size_t elem, bool *shared)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return LOYALTY_OK;
+	ncap = *cap ? *cap * 2 : 4;
+	if (*shared) {
+		p = malloc(ncap * elem);
+		if (p != NULL && n)
+			memcpy(p, *arr, n * elem);
+	} else {
+		p = realloc(*arr, ncap * elem);
+	}
+	if (p == NULL)
+		return ly_error(LOYALTY_ENOMEM, "out of memory");
+	*arr = p;
+	*cap = ncap;
+	*shared = false;
+	return LOYALTY_OK;
 }
 
 void ly_purchase_rec_free(ly_purchase_rec *r)
@@ -213,14 +316,11 @@ static void drop_empty(ly_account *a);
 
 static int add_bucket(ly_account *a, ly_bucket b)
 {
-	if (a->nbuckets == a->capbuckets) {
-		size_t cap = a->capbuckets ? a->capbuckets * 2 : 4;
-		ly_bucket *nb = realloc(a->buckets, cap * sizeof *nb);
-		if (nb == NULL)
-			return ly_error(LOYALTY_ENOMEM, "out of memory");
-		a->buckets = nb;
-		a->capbuckets = cap;
-	}
+	int rc = room_for_one((void **)&a->buckets, a->nbuckets, &a->capbuckets, sizeof *a->buckets,
+	                      &a->shared_buckets);
+
+	if (rc != LOYALTY_OK)
+		return rc;
 	a->buckets[a->nbuckets++] = b;
 	return LOYALTY_OK;
 }
@@ -278,8 +378,13 @@ int ly_acct_credit(loyalty_program *p, ly_account *a, uint64_t bucket_id, loyalt
 		    (b.earned_at > a->last_activity || o->earned_at > a->last_activity))
 			continue;
 		if (o->matures_at == 0 && o->expires_at == b.expires_at) {
-			if (!ly_add64(o->amount, b.amount, &o->amount))
+			int64_t sum;
+			if (!ly_add64(o->amount, b.amount, &sum))
 				return ly_error(LOYALTY_ERANGE, "bucket overflows int64");
+			if (ly_acct_own(a) != LOYALTY_OK)
+				return LOYALTY_ENOMEM;
+			o = &a->buckets[i];
+			o->amount = sum;
 			if (b.earned_at < o->earned_at)
 				o->earned_at = b.earned_at;
 			return LOYALTY_OK;
@@ -294,6 +399,8 @@ loyalty_points ly_acct_take(ly_account *a, loyalty_points pts, uint64_t prefer)
 
 	if (pts <= 0)
 		return 0;
+	if (ly_acct_own(a) != LOYALTY_OK)
+		return -1; /* callers own the account first (ly_acct_own): not reached */
 	if (a->nbuckets > 1)
 		qsort(a->buckets, a->nbuckets, sizeof *a->buckets, bucket_order_fwd);
 	for (int pass = 0; pass < 2 && left > 0; pass++) {
@@ -350,6 +457,8 @@ int ly_acct_spend(ly_account *a, loyalty_points pts, ly_draw **draws, size_t *nd
 	if (a->c->available < pts)
 		return ly_error(LOYALTY_EINSUFFICIENT, "%lld points needed, %lld available", (long long)pts,
 		                (long long)a->c->available);
+	if (ly_acct_own(a) != LOYALTY_OK)
+		return LOYALTY_ENOMEM;
 	if (a->nbuckets > 1)
 		qsort(a->buckets, a->nbuckets, sizeof *a->buckets, bucket_order);
 	if (draws) {
@@ -432,26 +541,28 @@ static int64_t metric_horizon(const loyalty_program *p)
 
 int ly_acct_add_metric(loyalty_program *p, ly_account *a, loyalty_time at, int64_t amount)
 {
-	loyalty_time newest = at;
+	loyalty_time newest = at, oldest = at;
 	size_t j = 0;
 
 	if (amount == 0)
 		return LOYALTY_OK;
-	for (size_t i = 0; i < a->nmetric; i++)
+	for (size_t i = 0; i < a->nmetric; i++) {
 		if (a->metric[i].at > newest)
 			newest = a->metric[i].at;
-	for (size_t i = 0; i < a->nmetric; i++)
-		if (a->metric[i].at >= newest - metric_horizon(p))
-			a->metric[j++] = a->metric[i];
-	a->nmetric = j;
-	if (a->nmetric == a->capmetric) {
-		size_t cap = a->capmetric ? a->capmetric * 2 : 4;
-		ly_stamp *m = realloc(a->metric, cap * sizeof *m);
-		if (m == NULL)
-			return ly_error(LOYALTY_ENOMEM, "out of memory");
-		a->metric = m;
-		a->capmetric = cap;
+		if (a->metric[i].at < oldest)
+			oldest = a->metric[i].at;
 	}
+	if (oldest < newest - metric_horizon(p)) { /* forget what no window reaches any more */
+		if (ly_acct_own(a) != LOYALTY_OK)
+			return LOYALTY_ENOMEM;
+		for (size_t i = 0; i < a->nmetric; i++)
+			if (a->metric[i].at >= newest - metric_horizon(p))
+				a->metric[j++] = a->metric[i];
+		a->nmetric = j;
+	}
+	if (room_for_one((void **)&a->metric, a->nmetric, &a->capmetric, sizeof *a->metric, &a->shared_metric) !=
+	    LOYALTY_OK)
+		return LOYALTY_ENOMEM;
 	a->metric[a->nmetric].at = at;
 	a->metric[a->nmetric].amount = amount;
 	a->nmetric++;
@@ -469,7 +580,21 @@ int64_t ly_acct_metric(const loyalty_program *p, const ly_account *a, loyalty_ti
 			if (a->metric[i].at > from && a->metric[i].at <= at)
 				sum += a->metric[i].amount;
 	} else {
-		int64_t year = ly_period_index(LOYALTY_PERIOD_YEAR, at, p->copts.utc_offset_minutes);
+		int off = p->copts.utc_offset_minutes;
+		int64_t year = ly_period_index(LOYALTY_PERIOD_YEAR, at, off), y, start, end, next;
+		int m, d;
+		/* the year as an interval of instants, so each stamp costs two comparisons (far from the
+		 * int64 limits, where instants saturate, each stamp's year is computed instead) */
+		ly_civil_from_days(year, &y, &m, &d);
+		next = ly_days_from_civil(y + 1, 1, 1);
+		if (year > -(INT64_MAX / LOYALTY_MS_PER_DAY) + 2 && next < INT64_MAX / LOYALTY_MS_PER_DAY - 2) {
+			start = day_start(year, off);
+			end = day_start(next, off);
+			for (size_t i = 0; i < a->nmetric; i++)
+				if (a->metric[i].at <= at && a->metric[i].at >= start && a->metric[i].at < end)
+					sum += a->metric[i].amount;
+			return sum;
+		}
 		for (size_t i = 0; i < a->nmetric; i++)
 			if (a->metric[i].at <= at &&
 			    ly_period_index(LOYALTY_PERIOD_YEAR, a->metric[i].at, p->copts.utc_offset_minutes) == year)

@@ -66,6 +66,7 @@
  * action record   name, points, cap_count, cap_period
  * partner record  name, rate
  * maintain record now
+ * batch record    array of bin, each an encoded txn (built and replayed by lib/txn.c)
  * record          t (the type, LY_REC_*), b (the body: bin, one encoded value)
  *
  * ---- Strictness ------------------------------------------------------------------
@@ -638,8 +639,8 @@ static void put_idem(wr *w, const ly_idem *r)
 	else
 		w_nil(w);
 	w_key(w, "e");
-	if (r->entry.seq != 0)
-		put_entry(w, &r->entry);
+	if (r->entry != NULL && r->entry->seq != 0)
+		put_entry(w, r->entry);
 	else
 		w_nil(w);
 	f_id(w, "id", &r->id);
@@ -2336,7 +2337,9 @@ static int get_idem(rd *r, ly_idem **out)
 	CK(rd_key(r, "e"));
 	if (!rd_nil(r)) {
 		saved = rd_push(r, "e", 0, false);
-		CK(get_entry(r, &x->entry));
+		if ((x->entry = calloc(1, sizeof *x->entry)) == NULL)
+			CK(rd_oom());
+		CK(get_entry(r, x->entry));
 		rd_pop(r, saved);
 	}
 	CK(g_id(r, "id", true, &x->id));
@@ -3046,7 +3049,7 @@ int ly_decode_record(ly_dec *d, int *type, ly_dec *body)
 	at = AT_VALUE(r, "t");
 	if ((rc = g_i64(r, "t", LY_REC_TXN, LY_REC_MAX, &t)) != LOYALTY_OK)
 		return DEC_END(rc);
-	if (t > LY_REC_MAINTAIN && t < LY_REC_SNAP_DEF)
+	if (t > LY_REC_BATCH && t < LY_REC_SNAP_DEF)
 		return DEC_END(rd_fail(r, at, "t", "unknown record type %lld", (long long)t));
 	if ((rc = rd_key(r, "b")) || (rc = rd_raw(r, "b", true, BODY_MAX, &p, &n)))
 		return DEC_END(rc);
@@ -3163,60 +3166,6 @@ static int txn_check_account(rd *r, ly_txn *t, txn_idx *x, size_t i, size_t off)
 static bool txn_known(const ly_txn *t, const txn_idx *x, const loyalty_id *id)
 {
 	return txn_find(t, x, t->naccounts, id) != NULL || t->p->store->ops->account(t->p->store, id) != NULL;
-}
-
-/* Each account's entry list: the committed one, then the transaction's entries of the customer
- * (every entry names one of the transaction's accounts: checked when the entries were read). */
-static int txn_entry_lists(ly_txn *t, const txn_idx *x)
-{
-	ly_store *s = t->p->store;
-	size_t *count = NULL;
-
-	if (x->on && t->nentries > 0) {
-		/* one pass over the entries: how many each account has */
-		count = calloc(t->naccounts, sizeof *count);
-		if (count == NULL)
-			return rd_oom();
-		for (size_t j = 0; j < t->nentries; j++) {
-			const ly_txn_acct *slot = ly_map_get(&x->ids, t->entries[j].customer_id.bytes, 16);
-			count[slot - t->accounts]++;
-		}
-	}
-	for (size_t i = 0; i < t->naccounts; i++) {
-		ly_account *a = t->accounts[i].work;
-		const ly_account *cur = s->ops->account(s, &a->c->id);
-		size_t n0 = cur ? cur->nentries : 0, k = 0;
-		if (count != NULL)
-			k = count[i];
-		else
-			for (size_t j = 0; j < t->nentries; j++)
-				k += memcmp(t->entries[j].customer_id.bytes, a->c->id.bytes, 16) == 0;
-		if (n0 + k == 0)
-			continue;
-		a->entries = malloc((n0 + k) * sizeof *a->entries);
-		if (a->entries == NULL) {
-			free(count);
-			return rd_oom();
-		}
-		a->capentries = n0 + k;
-		if (n0)
-			memcpy(a->entries, cur->entries, n0 * sizeof *a->entries);
-		a->nentries = n0;
-		if (count == NULL)
-			for (size_t j = 0; j < t->nentries; j++)
-				if (memcmp(t->entries[j].customer_id.bytes, a->c->id.bytes, 16) == 0)
-					a->entries[a->nentries++] = t->entries[j].seq;
-	}
-	if (count != NULL) {
-		/* entries in ledger order, each appended to its account's list */
-		for (size_t j = 0; j < t->nentries; j++) {
-			const ly_txn_acct *slot = ly_map_get(&x->ids, t->entries[j].customer_id.bytes, 16);
-			ly_account *a = slot->work;
-			a->entries[a->nentries++] = t->entries[j].seq;
-		}
-		free(count);
-	}
-	return LOYALTY_OK;
 }
 
 static int get_txn(rd *r, ly_txn *t, txn_idx *ix)
@@ -3381,7 +3330,7 @@ static int get_txn(rd *r, ly_txn *t, txn_idx *ix)
 		               (unsigned long long)(first + t->nentries));
 	t->next_seq = next;
 	rd_leave(r);
-	return txn_entry_lists(t, ix);
+	return LOYALTY_OK; /* each customer's entry list is the store's (applied at commit) */
 }
 
 int ly_decode_txn(ly_dec *d, ly_txn *t)

@@ -142,6 +142,7 @@ enum {
 	LY_REC_ACTION = 5,       /* loyalty_program_add_action */
 	LY_REC_PARTNER = 6,      /* loyalty_program_add_partner */
 	LY_REC_MAINTAIN = 7,     /* a sweep's `now` (last_maintain) */
+	LY_REC_BATCH = 8,        /* a batch of purchases: array of bin, each a txn (lib/txn.c) */
 	/* snapshot files (lib/journal.c): the definition, then one record per value */
 	LY_REC_SNAP_DEF = 16, LY_REC_SNAP_ACCOUNT, LY_REC_SNAP_ENTRY, LY_REC_SNAP_PURCHASE, LY_REC_SNAP_REDEMPTION,
 	LY_REC_SNAP_IDEM, LY_REC_SNAP_META, LY_REC_SNAP_END,

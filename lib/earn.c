@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "program_internal.h"
 
 int ly_round(const loyalty_program *p, ly_frac f, int64_t *out)
@@ -52,7 +53,9 @@ int ly_tier_set(ly_txn *t, ly_account *a, int tier, loyalty_time at, const char 
 	if (tier == a->tier)
 		return LOYALTY_OK;
 	snprintf(memo, sizeof memo, "%s -> %s (%s)", from, to, why);
-	rc = loyalty_customer_set_tier(a->c, tier >= 0 ? p->tiers[tier].name : NULL);
+	rc = ly_acct_own_profile(a); /* the tier name is one of the shared strings */
+	if (rc == LOYALTY_OK)
+		rc = loyalty_customer_set_tier(a->c, tier >= 0 ? p->tiers[tier].name : NULL);
 	if (rc == LOYALTY_OK)
 		rc = ly_txn_entry(t, a, LOYALTY_ENTRY_TIER, 0, 0, 0, at, key, to, memo, NULL);
 	if (rc == LOYALTY_OK)
@@ -74,20 +77,47 @@ int ly_tier_upgrade(ly_txn *t, ly_account *a, loyalty_time at, const char *key)
 
 /* ---- purchases ---------------------------------------------------------------------------- */
 
+static uint8_t *put_le64(uint8_t *d, int64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		d[i] = (uint8_t)((uint64_t)v >> (8 * i));
+	return d + 8;
+}
+
+static uint8_t *put_lstr(uint8_t *d, const char *s, size_t n)
+{
+	d = put_le64(d, (int64_t)n);
+	memcpy(d, s, n);
+	return d + n;
+}
+
+/* The canonical request: the bytes ly_bytes_str / ly_bytes_i64 / ly_bytes_raw would write, sized
+ * first and written in one pass. */
 static void purchase_request(ly_bytes *b, const loyalty_purchase *pu)
 {
-	ly_bytes_str(b, pu->key);
-	ly_bytes_raw(b, pu->customer_id.bytes, 16);
-	ly_bytes_i64(b, pu->at);
-	ly_bytes_str(b, pu->currency);
-	ly_bytes_str(b, pu->channel);
-	ly_bytes_i64(b, (int64_t)pu->count);
+	size_t kl = strlen(pu->key), cl = strlen(pu->currency), chl = strlen(pu->channel), need;
+	uint8_t *d;
+
+	need = 8 + kl + 16 + 8 + 8 + cl + 8 + chl + 8;
+	for (size_t i = 0; i < pu->count; i++)
+		need += 8 + strlen(pu->items[i].sku) + 8 + strlen(pu->items[i].product_type) + 16;
+	if (!ly_bytes_reserve(b, need))
+		return;
+	d = b->data + b->len;
+	d = put_lstr(d, pu->key, kl);
+	memcpy(d, pu->customer_id.bytes, 16);
+	d += 16;
+	d = put_le64(d, pu->at);
+	d = put_lstr(d, pu->currency, cl);
+	d = put_lstr(d, pu->channel, chl);
+	d = put_le64(d, (int64_t)pu->count);
 	for (size_t i = 0; i < pu->count; i++) {
-		ly_bytes_str(b, pu->items[i].sku);
-		ly_bytes_str(b, pu->items[i].product_type);
-		ly_bytes_i64(b, pu->items[i].quantity);
-		ly_bytes_i64(b, pu->items[i].unit_price);
+		d = put_lstr(d, pu->items[i].sku, strlen(pu->items[i].sku));
+		d = put_lstr(d, pu->items[i].product_type, strlen(pu->items[i].product_type));
+		d = put_le64(d, pu->items[i].quantity);
+		d = put_le64(d, pu->items[i].unit_price);
 	}
+	b->len = (size_t)(d - b->data);
 }
 
 static int pay_referral(ly_txn *t, ly_account *a, loyalty_time at, const char *key)
@@ -117,38 +147,56 @@ static int pay_referral(ly_txn *t, ly_account *a, loyalty_time at, const char *k
 	return rc;
 }
 
-static int record_one(loyalty_program *p, const loyalty_purchase *pu, loyalty_receipt **receipt)
+/* What a recorded purchase gives back, for the batch calls. */
+static void result_ok(loyalty_record_result *res, const loyalty_receipt *r, bool replayed)
+{
+	if (res == NULL)
+		return;
+	res->status = LOYALTY_OK;
+	res->replayed = replayed;
+	res->credited = r->credited;
+	res->entry_seq = r->entry_seq;
+	res->message[0] = '\0';
+}
+
+/*
+ * Record @p pu in @p t (under the program lock), without committing. On success *out, if @p out
+ * is not NULL, is the new receipt (the caller hands it out once the transaction commits), and
+ * *replayed says whether the key was already recorded (then @p t is left empty).
+ */
+static int record_in(ly_txn *t, const loyalty_purchase *pu, loyalty_receipt **out, loyalty_record_result *res,
+                     bool *replayed)
 {
 	static const char fn[] = "loyalty_program_record_purchase";
+	loyalty_program *p = t->p;
 	loyalty_calc_context ctx = LOYALTY_CALC_CONTEXT_INIT;
 	loyalty_receipt *r = NULL;
 	ly_purchase_rec *rec = NULL;
 	const ly_idem *replay;
-	ly_bytes req = { 0 };
+	uint8_t small[512];
+	ly_bytes req = { small, 0, sizeof small, false, true };
 	ly_account *a;
 	loyalty_points credited;
 	loyalty_time matures = 0;
 	uint64_t earn_seq;
-	ly_txn t;
 	int rc;
 
+	*replayed = false;
 	purchase_request(&req, pu);
 	if (req.failed) {
 		ly_bytes_free(&req);
 		return ly_error(LOYALTY_ENOMEM, "%s: out of memory", fn);
 	}
-	ly_lock(p);
-	ly_txn_init(&t, p);
-	rc = ly_idem_begin(&t, fn, pu->key, LY_OP_PURCHASE, req.data, req.len, &replay);
+	rc = ly_idem_begin(t, fn, pu->key, LY_OP_PURCHASE, req.data, req.len, &replay);
 	ly_bytes_free(&req);
 	if (rc != LOYALTY_OK)
-		goto done;
+		return rc;
 	if (replay != NULL) {
-		if (receipt)
-			rc = loyalty_receipt_clone(receipt, replay->receipt);
-		goto done;
+		*replayed = true;
+		result_ok(res, replay->receipt, true);
+		return out ? loyalty_receipt_clone(out, replay->receipt) : LOYALTY_OK;
 	}
-	rc = ly_txn_account(&t, &pu->customer_id, &a);
+	rc = ly_txn_account(t, &pu->customer_id, &a);
 	if (rc != LOYALTY_OK) {
 		ly_error_prefix(fn);
 		goto done;
@@ -179,9 +227,9 @@ static int record_one(loyalty_program *p, const loyalty_purchase *pu, loyalty_re
 	 * and the receipt's entry_seq is 0 (receipt.h) */
 	if (p->opts.pending_days > 0 && credited > 0)
 		matures = pu->at + (int64_t)p->opts.pending_days * LOYALTY_MS_PER_DAY;
-	earn_seq = credited > 0 ? t.next_seq : 0;
+	earn_seq = credited > 0 ? t->next_seq : 0;
 	if (credited > 0) {
-		rc = ly_credit(&t, a, LOYALTY_ENTRY_EARN, credited, pu->at, matures, pu->key, pu->key, "purchase", NULL);
+		rc = ly_credit(t, a, LOYALTY_ENTRY_EARN, credited, pu->at, matures, pu->key, pu->key, "purchase", NULL);
 		if (rc != LOYALTY_OK)
 			goto done;
 	}
@@ -201,18 +249,18 @@ static int record_one(loyalty_program *p, const loyalty_purchase *pu, loyalty_re
 	rec->credited = credited;
 	rec->metric = p->opts.tier_metric == LOYALTY_TIER_BY_SPEND ? r->eligible_spend : credited;
 	rec->earn_seq = earn_seq;
-	rc = ly_txn_put_purchase(&t, rec);
+	rc = ly_txn_put_purchase(t, rec);
 	if (rc != LOYALTY_OK)
 		goto done;
 	a->purchased = true;
 	if (pu->at > a->last_activity)
 		a->last_activity = pu->at;
 	if (a->has_referrer && !a->referral_paid && r->eligible_spend >= p->opts.referral_min_spend) {
-		rc = pay_referral(&t, a, pu->at, pu->key);
+		rc = pay_referral(t, a, pu->at, pu->key);
 		if (rc != LOYALTY_OK)
 			goto done;
 	}
-	rc = ly_tier_upgrade(&t, a, pu->at, pu->key);
+	rc = ly_tier_upgrade(t, a, pu->at, pu->key);
 	if (rc != LOYALTY_OK)
 		goto done;
 	r->recorded = true;
@@ -220,15 +268,35 @@ static int record_one(loyalty_program *p, const loyalty_purchase *pu, loyalty_re
 	r->capped = r->points - credited;
 	r->pending_until = matures;
 	r->entry_seq = earn_seq;
-	rc = loyalty_receipt_clone(&t.idem->receipt, r);
+	rc = loyalty_receipt_clone(&t->idem->receipt, r);
 	if (rc != LOYALTY_OK)
 		goto done;
-	rc = ly_txn_commit(&t);
+	result_ok(res, r, false);
+	if (out) {
+		*out = r;
+		r = NULL;
+	}
+done:
+	loyalty_receipt_free(r);
+	return rc;
+}
+
+static int record_one(loyalty_program *p, const loyalty_purchase *pu, loyalty_receipt **receipt)
+{
+	loyalty_receipt *r = NULL;
+	bool replayed;
+	ly_txn t;
+	int rc;
+
+	ly_lock(p);
+	ly_txn_init(&t, p);
+	rc = record_in(&t, pu, receipt ? &r : NULL, NULL, &replayed);
+	if (rc == LOYALTY_OK && !replayed)
+		rc = ly_txn_commit(&t);
 	if (rc == LOYALTY_OK && receipt) {
 		*receipt = r;
 		r = NULL;
 	}
-done:
 	ly_txn_release(&t);
 	ly_unlock(p);
 	loyalty_receipt_free(r);
@@ -241,6 +309,206 @@ LOYALTY_API int loyalty_program_record_purchase(loyalty_program *p, const loyalt
 	LY_CHECK_NULL(p, "loyalty_program_record_purchase");
 	LY_CHECK_NULL(purchase, "loyalty_program_record_purchase");
 	return record_one(p, purchase, receipt);
+}
+
+/* ---- batches ------------------------------------------------------------------------------ */
+
+static void result_error(loyalty_record_result *res, int rc)
+{
+	res->status = rc;
+	res->replayed = 0;
+	res->credited = 0;
+	res->entry_seq = 0;
+	snprintf(res->message, sizeof res->message, "%s", loyalty_last_error());
+}
+
+/* Where a batch's purchases come from: an array, or columns turned into purchases one by one. */
+typedef struct batch_src {
+	const loyalty_purchase *const *purchases;
+	const loyalty_record_columns *cols;
+	const char *fn;
+} batch_src;
+
+static int columns_purchase(const loyalty_record_columns *c, size_t i, loyalty_purchase **out)
+{
+	static const char fn[] = "loyalty_program_record_columns";
+	loyalty_purchase *pu;
+	int rc;
+
+	if (c->line_start[i] > c->line_start[i + 1])
+		return ly_error(LOYALTY_EINVAL, "%s: line_start[%zu] > line_start[%zu]", fn, i, i + 1);
+	rc = loyalty_purchase_new(&pu, c->keys[i], &c->customers[i], c->at[i], c->currency);
+	if (rc != LOYALTY_OK)
+		return rc;
+	if (c->channel != NULL && (rc = loyalty_purchase_set_channel(pu, c->channel)) != LOYALTY_OK) {
+		loyalty_purchase_free(pu);
+		return rc;
+	}
+	for (size_t l = c->line_start[i]; l < c->line_start[i + 1]; l++) {
+		if (c->line_type[l] >= c->ntypes) {
+			loyalty_purchase_free(pu);
+			return ly_error(LOYALTY_EINVAL, "%s: line %zu: line_type %u, but there are %zu type names", fn, l,
+			                (unsigned)c->line_type[l], c->ntypes);
+		}
+		rc = loyalty_purchase_add_item(pu, c->skus ? c->skus[l] : c->type_names[c->line_type[l]],
+		                               c->type_names[c->line_type[l]],
+		                               c->quantity[l], c->unit_price[l]);
+		if (rc != LOYALTY_OK) {
+			loyalty_purchase_free(pu);
+			return rc;
+		}
+	}
+	*out = pu;
+	return LOYALTY_OK;
+}
+
+/*
+ * The batch, under one lock. A durable program: each purchase runs in its own sub-transaction
+ * over the batch's working copies; one that fails is dropped with its own status and message,
+ * one that succeeds is merged into the batch; then the batch commits once: one journal record,
+ * one write, one fsync (by the sync policy). In memory: each purchase commits in turn.
+ */
+static int record_batch(loyalty_program *p, const batch_src *src, size_t n, loyalty_record_result *results,
+                        loyalty_receipt **receipts)
+{
+	ly_bytes body = { 0 };
+	size_t merged = 0;
+	int rc, first = LOYALTY_OK;
+	ly_txn t;
+
+	if (receipts)
+		for (size_t i = 0; i < n; i++)
+			receipts[i] = NULL;
+	ly_lock(p);
+	ly_txn_init(&t, p);
+	rc = ly_txn_make_batch(&t);
+	if (rc == LOYALTY_OK && p->journal != NULL)
+		rc = ly_batch_body_init(&body);
+	if (rc != LOYALTY_OK) {
+		for (size_t i = 0; i < n; i++)
+			result_error(&results[i], rc);
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const loyalty_purchase *pu = src->purchases ? src->purchases[i] : NULL;
+		loyalty_purchase *built = NULL;
+		loyalty_receipt *r = NULL;
+		bool replayed = false;
+		size_t body_len;
+		ly_txn sub;
+		if (src->cols != NULL) {
+			rc = columns_purchase(src->cols, i, &built);
+			pu = built;
+		} else if (pu == NULL) {
+			rc = ly_error(LOYALTY_EINVAL, "%s: purchases[%zu] is NULL", src->fn, i);
+		} else {
+			rc = LOYALTY_OK;
+		}
+		if (p->journal == NULL) {
+			/* in memory there is no record to share: each purchase commits on its own, still under
+			 * the one lock (so no other call sees the batch half done), and a failed commit fails
+			 * only its purchase */
+			ly_txn_init(&sub, p);
+			if (rc == LOYALTY_OK)
+				rc = record_in(&sub, pu, receipts ? &r : NULL, &results[i], &replayed);
+			if (rc == LOYALTY_OK && !replayed)
+				rc = ly_txn_commit(&sub);
+			ly_txn_release(&sub);
+			loyalty_purchase_free(built);
+			if (rc != LOYALTY_OK) {
+				result_error(&results[i], rc);
+				loyalty_receipt_free(r);
+			} else if (receipts) {
+				receipts[i] = r;
+			}
+			continue;
+		}
+		ly_txn_init_sub(&sub, &t);
+		if (rc == LOYALTY_OK)
+			rc = record_in(&sub, pu, receipts ? &r : NULL, &results[i], &replayed);
+		body_len = body.len;
+		if (rc == LOYALTY_OK && !replayed && p->journal != NULL) {
+			ly_enc e;
+			ly_enc_init(&e);
+			rc = ly_encode_txn(&e, &sub);
+			if (rc == LOYALTY_OK)
+				rc = ly_batch_body_add(&body, e.data, e.len);
+			else
+				rc = ly_error(LOYALTY_ENOMEM, "%s: out of memory encoding the journal record", src->fn);
+			ly_enc_free(&e);
+		}
+		if (rc == LOYALTY_OK && !replayed) {
+			rc = ly_txn_merge(&t, &sub);
+			if (rc == LOYALTY_OK)
+				merged++;
+			else if (p->journal != NULL) /* the record must not hold what the batch does not */
+				ly_batch_body_undo(&body, body_len);
+		}
+		ly_txn_release(&sub);
+		loyalty_purchase_free(built);
+		if (rc != LOYALTY_OK) {
+			result_error(&results[i], rc);
+			loyalty_receipt_free(r);
+		} else if (receipts) {
+			receipts[i] = r;
+		}
+	}
+	rc = merged ? ly_txn_commit_batch(&t, body.data, body.len) : LOYALTY_OK;
+done:
+	ly_bytes_free(&body);
+	ly_txn_release(&t);
+	ly_unlock(p);
+	/* acknowledged only once the batch's record is durable (by the sync policy) */
+	rc = ly_durable(p, rc);
+	if (rc != LOYALTY_OK) {
+		/* the batch was not recorded (or may not be durable): every purchase of it reports so,
+		 * replays included (a key first seen in this batch was not recorded either) */
+		for (size_t i = 0; i < n; i++) {
+			if (results[i].status == LOYALTY_OK) {
+				result_error(&results[i], rc);
+				if (receipts) {
+					loyalty_receipt_free(receipts[i]);
+					receipts[i] = NULL;
+				}
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (results[i].status != LOYALTY_OK && first == LOYALTY_OK)
+			first = results[i].status;
+	return first;
+}
+
+LOYALTY_API int loyalty_program_record_batch(loyalty_program *p, const loyalty_purchase *const *purchases, size_t n,
+                                             loyalty_record_result *results, loyalty_receipt **receipts)
+{
+	batch_src src = { purchases, NULL, "loyalty_program_record_batch" };
+
+	LY_CHECK_NULL(p, src.fn);
+	LY_CHECK_NULL(results, src.fn);
+	if (n > 0 && purchases == NULL)
+		return ly_error(LOYALTY_EINVAL, "%s: purchases is NULL", src.fn);
+	return record_batch(p, &src, n, results, receipts);
+}
+
+LOYALTY_API int loyalty_program_record_columns(loyalty_program *p, const loyalty_record_columns *cols,
+                                               loyalty_record_result *results)
+{
+	static const char fn[] = "loyalty_program_record_columns";
+	batch_src src = { NULL, cols, fn };
+
+	LY_CHECK_NULL(p, fn);
+	LY_CHECK_NULL(cols, fn);
+	LY_CHECK_NULL(results, fn);
+	if (cols->version != LOYALTY_RECORD_COLUMNS_VERSION)
+		return ly_error(LOYALTY_EINVAL, "%s: cols.version %u unknown", fn, cols->version);
+	if (cols->n > 0 && (cols->keys == NULL || cols->customers == NULL || cols->at == NULL ||
+	                    cols->line_start == NULL || cols->currency == NULL))
+		return ly_error(LOYALTY_EINVAL, "%s: keys, customers, at, line_start and currency are required", fn);
+	if (cols->n > 0 && cols->line_start[cols->n] > cols->line_start[0] &&
+	    (cols->line_type == NULL || cols->type_names == NULL || cols->quantity == NULL || cols->unit_price == NULL))
+		return ly_error(LOYALTY_EINVAL, "%s: line_type, type_names, quantity and unit_price are required", fn);
+	return record_batch(p, &src, cols->n, results, NULL);
 }
 
 LOYALTY_API int loyalty_program_record_purchases(loyalty_program *p, const loyalty_purchase *const *purchases,
@@ -335,6 +603,8 @@ LOYALTY_API int loyalty_program_refund(loyalty_program *p, const char *refund_ke
 	}
 	claw = target - rec->clawed;
 	rc = ly_txn_account(&t, &rec->customer, &a);
+	if (rc == LOYALTY_OK)
+		rc = ly_acct_own(a); /* its buckets change in place below */
 	if (rc != LOYALTY_OK)
 		goto done;
 	/* pending points of this purchase go first */
@@ -421,7 +691,7 @@ static int begin_simple(loyalty_program *p, ly_txn *t, const char *fn, const cha
 	if (rc == LOYALTY_OK && replay != NULL) {
 		*replayed = true;
 		if (out)
-			*out = replay->entry;
+			ly_idem_entry(replay, out);
 	}
 	(void)p;
 	return rc;
@@ -483,8 +753,9 @@ LOYALTY_API int loyalty_program_record_action(loyalty_program *p, const char *ke
 	if (at > a->last_activity)
 		a->last_activity = at;
 	/* actions are not purchases: they never count toward tiers */
-	t.idem->entry = e;
-	rc = ly_txn_commit(&t);
+	rc = ly_idem_set_entry(t.idem, &e);
+	if (rc == LOYALTY_OK)
+		rc = ly_txn_commit(&t);
 	if (rc == LOYALTY_OK && out)
 		*out = e;
 done:
@@ -546,8 +817,9 @@ LOYALTY_API int loyalty_program_credit_partner(loyalty_program *p, const char *k
 	rc = ly_credit(&t, a, LOYALTY_ENTRY_PARTNER, pts, at, 0, key, pa->name, memo, &e);
 	if (rc != LOYALTY_OK)
 		goto done;
-	t.idem->entry = e;
-	rc = ly_txn_commit(&t);
+	rc = ly_idem_set_entry(t.idem, &e);
+	if (rc == LOYALTY_OK)
+		rc = ly_txn_commit(&t);
 	if (rc == LOYALTY_OK && out)
 		*out = e;
 done:

@@ -759,18 +759,7 @@ static int restore(loyalty_program **out, reader *r, loyalty_calculator *calc, c
 				t.entries = ne;
 				t.capentries = cap;
 			}
-			if (a->nentries == a->capentries) {
-				size_t cap = a->capentries ? a->capentries * 2 : 8;
-				uint64_t *ne = realloc(a->entries, cap * sizeof *ne);
-				if (ne == NULL) {
-					rc = ly_error(LOYALTY_ENOMEM, "out of memory");
-					goto fail;
-				}
-				a->entries = ne;
-				a->capentries = cap;
-			}
 			t.entries[t.nentries++] = e;
-			a->entries[a->nentries++] = e.seq;
 			t.next_seq++;
 		} else if (type == SREC_PURCHASE) {
 			ly_purchase_rec *rec;
@@ -873,6 +862,9 @@ static int replay_record(loyalty_program *p, int type, ly_dec *body)
 		ly_txn_release(&t);
 		break;
 	}
+	case LY_REC_BATCH: /* a batch's transactions, committed in order */
+		rc = ly_replay_batch(p, body->data, body->off, body->len);
+		break;
 	case LY_REC_TIER: {
 		ly_tier tier;
 		ly_tier *tiers;

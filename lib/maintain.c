@@ -102,6 +102,8 @@ static int maintain_account(loyalty_program *p, const ly_account *cur, loyalty_t
 
 	ly_txn_init(&t, p);
 	rc = ly_txn_account(&t, &cur->c->id, &a);
+	if (rc == LOYALTY_OK)
+		rc = ly_acct_own(a); /* the sweep changes buckets in place */
 	if (rc != LOYALTY_OK)
 		goto done;
 	entries_before = t.nentries;

@@ -9,7 +9,7 @@
 #include "internal.h"
 #include "map.h"
 
-static uint64_t hash_bytes(const void *key, size_t len)
+static uint32_t hash_bytes(const void *key, size_t len)
 {
 	const uint8_t *p = key;
 	uint64_t h = 0xcbf29ce484222325ULL;
@@ -19,7 +19,8 @@ static uint64_t hash_bytes(const void *key, size_t len)
 		h *= 0x100000001b3ULL;
 	}
 	h ^= h >> 29;
-	return h ? h : 1;
+	h ^= h >> 32;
+	return (uint32_t)h ? (uint32_t)h : 1;
 }
 
 void ly_map_free(ly_map *m)
@@ -29,7 +30,7 @@ void ly_map_free(ly_map *m)
 	m->cap = m->count = 0;
 }
 
-static ly_map_slot *find(const ly_map *m, const void *key, size_t len, uint64_t h)
+static ly_map_slot *find(const ly_map *m, const void *key, size_t len, uint32_t h)
 {
 	size_t mask = m->cap - 1, i = (size_t)h & mask;
 
@@ -82,7 +83,7 @@ int ly_map_reserve(ly_map *m, size_t more)
 
 void *ly_map_put(ly_map *m, const void *key, size_t len, void *value)
 {
-	uint64_t h = hash_bytes(key, len);
+	uint32_t h = hash_bytes(key, len);
 	ly_map_slot *s = find(m, key, len, h);
 	void *old = s->hash ? s->value : NULL;
 
@@ -90,7 +91,7 @@ void *ly_map_put(ly_map *m, const void *key, size_t len, void *value)
 		m->count++;
 	s->hash = h;
 	s->key = key;
-	s->len = len;
+	s->len = (uint32_t)len;
 	s->value = value;
 	return old;
 }

@@ -1,6 +1,8 @@
 /*
  * libloyalty - a small open-addressing hash map from byte strings to
- * pointers (keys are copied). Private.
+ * pointers. Keys are not copied: the caller keeps each key's bytes alive
+ * and unchanged while it is in the map (a put of an existing key re-points
+ * it). Keys are at most 4 GiB. Private.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -11,11 +13,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct ly_map_slot {
-	uint64_t hash;   /* 0 = empty */
+typedef struct ly_map_slot {  /* 24 bytes */
 	const uint8_t *key;
-	size_t len;
 	void *value;
+	uint32_t hash;   /* 0 = empty */
+	uint32_t len;    /* keys are short (ids, codes, idempotency keys) */
 } ly_map_slot;
 
 typedef struct ly_map {

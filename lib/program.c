@@ -108,6 +108,7 @@ LOYALTY_API int loyalty_program_new(loyalty_program **out, loyalty_calculator *c
 	loyalty_calculator_options_get(calculator, &p->copts);
 	p->opts = *opts;
 	p->last_maintain = INT64_MIN;
+	ly_id_random_seed(p->id_seed);
 	*out = p;
 	return LOYALTY_OK;
 }
@@ -839,7 +840,7 @@ LOYALTY_API int loyalty_program_customer_entry_count(const loyalty_program *p, c
 	if (a == NULL)
 		rc = LOYALTY_ENOTFOUND;
 	else
-		*out = a->nentries;
+		*out = a->ix ? a->ix->n : 0;
 	ly_unlock(p);
 	return ly_durable(p, rc);
 }
@@ -857,11 +858,11 @@ LOYALTY_API int loyalty_program_customer_entry_at(const loyalty_program *p, cons
 	a = find_account(p, customer, "loyalty_program_customer_entry_at");
 	if (a == NULL)
 		rc = LOYALTY_ENOTFOUND;
-	else if (i >= a->nentries)
+	else if (a->ix == NULL || i >= a->ix->n)
 		rc = ly_error(LOYALTY_ERANGE, "loyalty_program_customer_entry_at: index %zu out of range (%zu entries)", i,
-		              a->nentries);
+		              a->ix ? (size_t)a->ix->n : 0);
 	else
-		*out = *p->store->ops->entry(p->store, a->entries[i]);
+		*out = *p->store->ops->entry(p->store, (uint64_t)a->ix->pos[i] + 1);
 	ly_unlock(p);
 	return ly_durable(p, rc);
 }

@@ -17,6 +17,7 @@
 #include <pthread.h>
 
 #include "customer_internal.h"
+#include "map.h"
 #include "purchase_internal.h"
 #include "receipt_internal.h"
 #include "loyalty/program.h"
@@ -70,14 +71,35 @@ typedef struct ly_account {
 	ly_counter *counters;
 	size_t ncounters, capcounters;
 	loyalty_time last_activity;
-	/* this account's entries (seq numbers), oldest first */
-	uint64_t *entries;
-	size_t nentries, capentries;
+	/* this customer's entries, oldest first: kept by the store and changed only when it
+	 * commits (a working copy shares the committed index, never copies it); NULL until the
+	 * account is committed */
+	const struct ly_eindex *ix;
+	/* copy on write: a working copy shares the bucket and metric arrays of the account it was
+	 * cloned from (the owner is the committed account or a batch's copy, which do not change
+	 * while it lives); it appends past its own count in place while the shared array has room,
+	 * and copies the array before any other write (ly_acct_own) */
+	bool shared_buckets, shared_metric;
+	/* likewise, a working copy's customer is a copy of the struct (balances, tier) whose strings
+	 * and tags are shared until ly_acct_own_profile (before the tier name changes) */
+	bool shared_profile;
 } ly_account;
+
+/* A customer's entries: positions (seq - 1) in the ledger, oldest first. */
+typedef struct ly_eindex {
+	uint32_t *pos;
+	uint32_t n, cap;
+} ly_eindex;
 
 ly_account *ly_account_new(const loyalty_customer *profile);
 ly_account *ly_account_clone(const ly_account *a);
 void ly_account_free(ly_account *a);
+/* Make @p a own its bucket and metric arrays before writing them in place. LOYALTY_ENOMEM. */
+int ly_acct_own(ly_account *a);
+int ly_acct_own_profile(ly_account *a);
+/* @p old is replaced by @p now (a copy of it, or of a copy): arrays @p now shares with @p old
+ * become @p now's, so freeing @p old leaves them. */
+void ly_acct_hand_over(ly_account *old, ly_account *now);
 
 /* ---- records ------------------------------------------------------------------- */
 
@@ -89,7 +111,7 @@ typedef struct ly_idem {
 	size_t request_len;
 	/* results */
 	loyalty_receipt *receipt; /* purchases */
-	loyalty_entry entry;      /* single-entry operations */
+	loyalty_entry *entry;     /* single-entry operations (owned); NULL when the operation has none */
 	loyalty_id id;            /* enrol: customer; redeem/cancel: redemption */
 	loyalty_refund_result refund;
 } ly_idem;
@@ -100,6 +122,9 @@ enum {
 };
 
 void ly_idem_free(ly_idem *r);
+/* The entry of a single-entry operation: keep a copy (LOYALTY_ENOMEM), or read it (zeros when none). */
+int ly_idem_set_entry(ly_idem *r, const loyalty_entry *e);
+void ly_idem_entry(const ly_idem *r, loyalty_entry *out);
 
 /* A recorded purchase, for refunds. */
 typedef struct ly_purchase_rec {
@@ -180,7 +205,9 @@ typedef struct ly_store_ops {
 	const ly_redemption_rec *(*redemption)(ly_store *s, const loyalty_id *id);
 	const ly_idem *(*idem)(ly_store *s, const char *key);
 	size_t (*entry_count)(ly_store *s);
-	const loyalty_entry *(*entry)(ly_store *s, uint64_t seq); /* 1-based */
+	/* Entry @p seq (1-based), materialised into a buffer of the store: the pointer stays valid
+	 * until the fourth next call of entry() on that store (NULL when out of range). */
+	const loyalty_entry *(*entry)(ly_store *s, uint64_t seq);
 	/* make a transaction's changes visible, all or nothing, in two steps: prepare makes
 	 * every allocation (and may fail, changing nothing); apply cannot fail. Between the two
 	 * the journal writes the record; abort undoes a prepare. */
@@ -226,8 +253,12 @@ struct ly_txn {
 	ly_stock_change *stock;
 	size_t nstock, capstock;
 	ly_idem *idem;                 /* the operation's idempotency record (owned) */
+	ly_idem **idems;               /* a batch: the idempotency records of its purchases (owned) */
+	size_t nidems, capidems;
 	uint64_t next_seq;
 	bool bulk;                     /* loading a snapshot: records are known to be distinct */
+	ly_txn *parent;                /* a purchase inside a batch: reads the batch's working copies */
+	ly_map *amap, *kmap;           /* a batch: its accounts by id (index + 1), its idempotency keys */
 };
 
 /* ---- the program ------------------------------------------------------------------ */
@@ -249,6 +280,7 @@ struct loyalty_program {
 	loyalty_time last_maintain;
 	ly_store *store;
 	struct ly_journal *journal;    /* NULL for an in-memory program */
+	uint8_t id_seed[16];           /* entry ids derive from it and their seq (ly_entry_id) */
 	bool replaying;                /* applying journal records: do not journal them again */
 };
 
@@ -263,6 +295,26 @@ int ly_journal_compact(loyalty_program *p);
 bool ly_journal_wants_compaction(const loyalty_program *p);
 /* Journal a definition change (encoded by @p enc) if the program is durable. */
 int ly_journal_define(loyalty_program *p, int type, int (*enc)(void *e, const void *arg), const void *arg);
+
+/* types.c: entry ids. A version 4 UUID derived from a 128-bit seed and the entry's seq (a
+ * bijective mix of seq, XORed with the seed): distinct for distinct seqs under one seed, the same
+ * on every replay, no system call. ly_id_seed_of recovers the seed from an id derived from it. */
+void ly_id_random_seed(uint8_t seed[16]);
+void ly_entry_id(const uint8_t seed[16], uint64_t seq, loyalty_id *out);
+void ly_id_seed_of(const loyalty_id *id, uint64_t seq, uint8_t seed[16]);
+
+/* A growable byte buffer for canonical requests. */
+typedef struct ly_bytes {
+	uint8_t *data;
+	size_t len, cap;
+	bool failed;
+	bool borrowed;   /* data is the caller's buffer (of cap bytes): copied out when it grows */
+} ly_bytes;
+void ly_bytes_i64(ly_bytes *b, int64_t v);
+void ly_bytes_str(ly_bytes *b, const char *s);
+void ly_bytes_raw(ly_bytes *b, const void *p, size_t n);
+void ly_bytes_free(ly_bytes *b);
+bool ly_bytes_reserve(ly_bytes *b, size_t n); /* room for n more bytes; false (and failed) when out of memory */
 
 /* txn.c */
 void ly_txn_init(ly_txn *t, loyalty_program *p);
@@ -281,6 +333,22 @@ int ly_txn_put_redemption(ly_txn *t, ly_redemption_rec *r);   /* steals */
 int ly_txn_set_stock(ly_txn *t, size_t reward, int64_t stock);
 int64_t ly_txn_stock(ly_txn *t, size_t reward);
 int ly_txn_commit(ly_txn *t);
+/* A purchase of a batch: @p sub was initialised with ly_txn_init_sub(sub, parent) and succeeded;
+ * move its working copies, entries and records into @p parent (cannot fail after the caller
+ * reserved room with ly_txn_reserve_merge). */
+int ly_txn_make_batch(ly_txn *t); /* after ly_txn_init: t will collect sub-transactions */
+void ly_txn_init_sub(ly_txn *sub, ly_txn *parent);
+int ly_txn_merge(ly_txn *parent, ly_txn *sub);
+/* Commit a batch: one journal record (type LY_REC_BATCH) holding @p body, the encodings of its
+ * purchases' transactions in order (ly_batch_body_*), or none for an in-memory program. */
+int ly_txn_commit_batch(ly_txn *t, const uint8_t *body, size_t len);
+/* The body of a batch record: array32 of bin32 (msgpack), filled as the batch goes. */
+int ly_batch_body_init(ly_bytes *b);
+int ly_batch_body_add(ly_bytes *b, const uint8_t *txn, size_t len);
+void ly_batch_body_undo(ly_bytes *b, size_t len0); /* drop what the last add appended after len0 */
+/* journal.c calls this to replay a LY_REC_BATCH record (body: msgpack array of bin, each an
+ * encoded transaction, committed in order). */
+int ly_replay_batch(loyalty_program *p, const uint8_t *data, size_t off, size_t end);
 
 /* Idempotency: begin an operation under the program lock. Returns
  * LOYALTY_OK with *replay set when the key was seen with the same request
@@ -289,16 +357,6 @@ int ly_txn_commit(ly_txn *t);
 int ly_idem_begin(ly_txn *t, const char *fn, const char *key, int op, const uint8_t *req, size_t len,
                   const ly_idem **replay);
 
-/* A growable byte buffer for canonical requests. */
-typedef struct ly_bytes {
-	uint8_t *data;
-	size_t len, cap;
-	bool failed;
-} ly_bytes;
-void ly_bytes_i64(ly_bytes *b, int64_t v);
-void ly_bytes_str(ly_bytes *b, const char *s);
-void ly_bytes_raw(ly_bytes *b, const void *p, size_t n);
-void ly_bytes_free(ly_bytes *b);
 
 /* accounts.c: bucket arithmetic on working copies */
 /* Add @p pts to the buckets (pending when matures_at > 0). Available points first repay a debt

@@ -284,7 +284,7 @@ static int simple_op(loyalty_program *p, const char *fn, const char *key, int op
 	rc = begin(&t, fn, key, op, req, &replay);
 	if (rc != LOYALTY_OK || replay != NULL) {
 		if (rc == LOYALTY_OK && out)
-			*out = replay->entry;
+			ly_idem_entry(replay, out);
 		goto done;
 	}
 	if ((rc = account_for(&t, customer, &a, fn)) != LOYALTY_OK)
@@ -319,8 +319,9 @@ static int simple_op(loyalty_program *p, const char *fn, const char *key, int op
 		if (rc != LOYALTY_OK)
 			goto done;
 	}
-	t.idem->entry = e;
-	rc = ly_txn_commit(&t);
+	rc = ly_idem_set_entry(t.idem, &e);
+	if (rc == LOYALTY_OK)
+		rc = ly_txn_commit(&t);
 	if (rc == LOYALTY_OK && out)
 		*out = e;
 done:

@@ -10,6 +10,7 @@
 
 #include "internal.h"
 #include "loyalty/loyalty.h"
+#include "program_internal.h"
 
 /* ---- versions -------------------------------------------------------------- */
 
@@ -219,6 +220,62 @@ LOYALTY_API int loyalty_id_generate(loyalty_id *out)
 	uuid_generate_random(u);
 	memcpy(out->bytes, u, sizeof out->bytes);
 	return LOYALTY_OK;
+}
+
+/* Entry ids (program_internal.h). One libuuid call per program for the seed; then each id is
+ * the seed XOR a mask of seq (two words, in the host's byte order), with the version 4 and
+ * variant bits set. Ids are unique, not secret: knowing one id and its seq tells the others
+ * (coupon codes, which are secrets, still come from libuuid). A host of the other byte order
+ * replaying a journal finds the ids not derived and keeps them whole: still exact. */
+void ly_id_random_seed(uint8_t seed[16])
+{
+	uuid_t u;
+
+	uuid_generate_random(u);
+	memcpy(seed, u, 16);
+}
+
+static uint64_t mix64(uint64_t z)
+{
+	z += 0x9e3779b97f4a7c15ULL;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* The mask of seq: the first word is h1, a bijection of seq, except its bits 52..55, which the
+ * version nibble overwrites and which go to bits 8..11 of the second word (the variant bits are
+ * 6..7 there), so the ids of distinct seqs differ under one seed; the rest is a second mix. */
+static void seq_mask(uint64_t seq, uint64_t m[2])
+{
+	uint64_t h1 = mix64(seq), h2 = mix64(seq ^ 0xa5a5a5a5a5a5a5a5ULL);
+
+	m[0] = h1;
+	m[1] = (h2 & ~(uint64_t)0xf00) | (((h1 >> 52) & 0xf) << 8);
+}
+
+void ly_entry_id(const uint8_t seed[16], uint64_t seq, loyalty_id *out)
+{
+	uint64_t m[2], s[2];
+
+	seq_mask(seq, m);
+	memcpy(s, seed, 16);
+	s[0] ^= m[0];
+	s[1] ^= m[1];
+	memcpy(out->bytes, s, 16);
+	out->bytes[6] = (uint8_t)((out->bytes[6] & 0x0f) | 0x40); /* version 4 */
+	out->bytes[8] = (uint8_t)((out->bytes[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+}
+
+void ly_id_seed_of(const loyalty_id *id, uint64_t seq, uint8_t seed[16])
+{
+	uint64_t m[2], s[2];
+
+	seq_mask(seq, m);
+	memcpy(s, id->bytes, 16);
+	s[0] ^= m[0];
+	s[1] ^= m[1];
+	memcpy(seed, s, 16);
 }
 
 static int hexval(char c)

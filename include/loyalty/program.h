@@ -258,13 +258,88 @@ LOYALTY_API int loyalty_program_record_purchase(loyalty_program *p, const loyalt
 
 /**
  * Record @p n purchases, each as loyalty_program_record_purchase() would, in
- * order; one failure does not stop the others. @p status (n ints) receives
- * each status; @p receipts (n pointers, may be NULL) each new receipt or
- * NULL. Returns LOYALTY_OK when every purchase was recorded, else the first
- * failure's status (the per-thread message describes the last failure).
+ * order, each in its own transaction (and journal record); one failure does
+ * not stop the others. @p status (n ints) receives each status; @p receipts
+ * (n pointers, may be NULL) each new receipt or NULL. Returns LOYALTY_OK when
+ * every purchase was recorded, else the first failure's status (the
+ * per-thread message describes the last failure). loyalty_program_record_batch()
+ * is faster (one lock, one commit, one journal record) and keeps every message.
  */
 LOYALTY_API int loyalty_program_record_purchases(loyalty_program *p, const loyalty_purchase *const *purchases,
                                                  size_t n, int *status, loyalty_receipt **receipts);
+
+/** What the batch calls say about each purchase. */
+#define LOYALTY_RESULT_MESSAGE_MAX 160
+typedef struct loyalty_record_result {
+	int status;                    /**< LOYALTY_OK, or why this purchase was not recorded */
+	int replayed;                  /**< 1: the key was already recorded with this request (nothing new) */
+	loyalty_points credited;       /**< points credited (after caps); 0 when not recorded */
+	uint64_t entry_seq;            /**< its EARN entry; 0 when none (nothing credited, or an error) */
+	char message[LOYALTY_RESULT_MESSAGE_MAX]; /**< "" on success, else the error's message (cut to fit) */
+} loyalty_record_result;
+
+/**
+ * Record @p n purchases under one lock: each purchase is recorded as
+ * loyalty_program_record_purchase() would, in order, and each one stands alone: a purchase that
+ * fails changes nothing and gets its own status and message in @p results[i], while the others
+ * are recorded (a later purchase sees the earlier ones of the batch: a customer's balance, tier
+ * and caps carry through). No other call sees the batch half done. A durable program commits
+ * the recorded purchases together, as ONE journal record for the batch (one write and, with
+ * LOYALTY_SYNC_ALWAYS, one fdatasync) written before any of them becomes visible; an in-memory
+ * program commits them one by one. A key seen earlier
+ * in the batch or before counts as a replay (same request: results[i].replayed = 1, status OK)
+ * or a conflict (LOYALTY_ECONFLICT).
+ * @p results: n structs (required). @p receipts: NULL (the fast path), or n pointers receiving
+ * each new receipt (NULL where the purchase failed). Ownership: purchases are borrowed; the
+ * receipts are the caller's.
+ * Returns LOYALTY_OK when every purchase was recorded (or replayed), else the first failing
+ * purchase's status. If a durable batch cannot be committed (LOYALTY_ENOMEM, LOYALTY_EIO), none
+ * of it is recorded and every purchase that had reported OK (replays included) reports that
+ * status instead; if its record's fdatasync fails, they report LOYALTY_EIO (as for a single
+ * call, the record may be there after reopening: retry with the same keys).
+ * Thread safety: as every program call; other threads wait for the whole batch.
+ */
+LOYALTY_API int loyalty_program_record_batch(loyalty_program *p, const loyalty_purchase *const *purchases, size_t n,
+                                             loyalty_record_result *results, loyalty_receipt **receipts);
+
+#define LOYALTY_RECORD_COLUMNS_VERSION 1
+
+/**
+ * A batch of purchases as columns (what a binding passes without building purchase objects).
+ * Purchase i has key keys[i], customer customers[i], time at[i] and the lines
+ * [line_start[i], line_start[i + 1]); line l has product type type_names[line_type[l]],
+ * quantity[l] and unit_price[l] (minor units of @p currency), and SKU skus[l] (skus may be NULL:
+ * each line's SKU is then its product type). Every array is borrowed for the call. Initialise with LOYALTY_RECORD_COLUMNS_INIT.
+ */
+typedef struct loyalty_record_columns {
+	unsigned int version;          /**< LOYALTY_RECORD_COLUMNS_VERSION */
+	size_t n;                      /**< purchases */
+	const char *const *keys;       /**< n idempotency keys */
+	const loyalty_id *customers;   /**< n customer ids */
+	const loyalty_time *at;        /**< n times */
+	const size_t *line_start;      /**< n + 1 offsets into the line arrays, non-decreasing */
+	const uint32_t *line_type;     /**< per line: an index into type_names */
+	const char *const *type_names; /**< ntypes product type names */
+	size_t ntypes;
+	const int64_t *quantity;       /**< per line */
+	const int64_t *unit_price;     /**< per line, minor units */
+	const char *const *skus;       /**< per line, or NULL (the SKU is the product type) */
+	const char *currency;          /**< ISO 4217 code of every purchase */
+	const char *channel;           /**< the channel of every purchase, or NULL */
+} loyalty_record_columns;
+
+#define LOYALTY_RECORD_COLUMNS_INIT \
+	{ LOYALTY_RECORD_COLUMNS_VERSION, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL }
+
+/**
+ * loyalty_program_record_batch() over columns: purchase i is built from the columns (a bad
+ * column value, such as a key, currency or line, fails that purchase alone with
+ * LOYALTY_EINVAL or LOYALTY_ECURRENCY and its message) and recorded; no receipts.
+ * Errors of the call itself (nothing recorded): LOYALTY_EINVAL (NULL arguments, unknown
+ * version, a required column missing). Otherwise as loyalty_program_record_batch().
+ */
+LOYALTY_API int loyalty_program_record_columns(loyalty_program *p, const loyalty_record_columns *cols,
+                                               loyalty_record_result *results);
 
 /** What a refund did. */
 typedef struct loyalty_refund_result {

@@ -188,12 +188,6 @@ ly_account *golden_account(void)
 	a->counters[1].period = 20454;
 	a->counters[1].value = 1;
 	a->last_activity = T0 + DAY;
-	/* entries are not encoded: these must not show in the bytes */
-	a->entries = must(calloc(3, sizeof *a->entries));
-	a->nentries = a->capentries = 3;
-	a->entries[0] = 1;
-	a->entries[1] = 5;
-	a->entries[2] = 7;
 	return a;
 }
 
@@ -388,7 +382,6 @@ static loyalty_entry *txn_entry(ly_txn *t, ly_account *a, loyalty_entry_kind kin
 	snprintf(e->key, sizeof e->key, "%s", key);
 	snprintf(e->ref, sizeof e->ref, "%s", ref);
 	snprintf(e->memo, sizeof e->memo, "%s", memo);
-	a->entries[a->nentries++] = e->seq;
 	return e;
 }
 
@@ -415,13 +408,10 @@ void golden_txn(ly_txn *t)
 	ref->tier = 0;
 	ref->evaluated_year = 20454;
 	ref->last_activity = T0;
-	ref->entries = must(calloc(1, sizeof *ref->entries));
-	ref->capentries = 1;
 	t->accounts[t->naccounts].work = ref;
 	t->accounts[t->naccounts++].is_new = true;
 
 	a = golden_account();
-	a->nentries = 0;
 	t->accounts[t->naccounts].work = a;
 	t->accounts[t->naccounts++].is_new = true;
 
@@ -444,7 +434,8 @@ void golden_txn(ly_txn *t)
 	t->idem->key = dup("adjust-1");
 	t->idem->op = LY_OP_ADJUST;
 	request(t->idem, "canonical request bytes of adjust-1");
-	t->idem->entry = *adj;
+	t->idem->entry = must(malloc(sizeof *t->idem->entry));
+	*t->idem->entry = *adj;
 }
 
 /* ---- the files ------------------------------------------------------------------ */

@@ -235,6 +235,32 @@ static void test_durable_program(void **state)
 		                 assert_int_equal(loyalty_program_entry_count(p), entries));
 		loyalty_purchase_free(pu);
 	}
+	/* a batch: each purchase stands alone, so a failed allocation fails the purchase it hits (or,
+	 * at commit, the whole batch); what reported OK is recorded, the rest is not */
+	{
+		loyalty_purchase *pus[3];
+		loyalty_record_result res[3];
+		size_t before, start;
+		for (int i = 0; i < 3; i++) {
+			char key[16];
+			snprintf(key, sizeof key, "b-%d", i);
+			pus[i] = torture_purchase(c, key, 2000 + i, "USD");
+			assert_ok(loyalty_purchase_add_item(pus[i], "s", "t", 2, 500 * (i + 1)));
+		}
+		before = start = loyalty_program_entry_count(p);
+		FOR_EACH_FAILURE(loyalty_program_record_batch(p, (const loyalty_purchase *const *)pus, 3, res, NULL), {
+			size_t fresh = 0;
+			for (int i = 0; i < 3; i++) {
+				assert_true(res[i].status == LOYALTY_OK || res[i].status == LOYALTY_ENOMEM);
+				fresh += res[i].status == LOYALTY_OK && !res[i].replayed;
+			}
+			assert_int_equal(loyalty_program_entry_count(p), before + fresh);
+			before += fresh;
+		});
+		assert_int_equal(loyalty_program_entry_count(p), start + 3);
+		for (int i = 0; i < 3; i++)
+			loyalty_purchase_free(pus[i]);
+	}
 	FOR_EACH_FAILURE(loyalty_program_snapshot(p), (void)0);
 	entries = loyalty_program_entry_count(p);
 	loyalty_program_free(p);

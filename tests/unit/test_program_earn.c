@@ -1252,6 +1252,307 @@ static void test_batch_reports_each_purchase_and_bad_ones_change_nothing(void **
 	loyalty_program_free(p);
 }
 
+/* The same sequence through loyalty_program_record_batch: the same statuses, and a ledger equal
+ * entry for entry (ids aside: each program has its own seed) to recording them one by one. */
+static void test_record_batch_matches_one_by_one_and_keeps_each_message(void **state)
+{
+	loyalty_program_options o = LOYALTY_PROGRAM_OPTIONS_INIT;
+	loyalty_program *p, *q;
+	loyalty_customer *ghost = torture_customer(99);
+	const loyalty_purchase *list[8];
+	loyalty_purchase *owned[8];
+	loyalty_receipt *receipts[8];
+	loyalty_record_result res[8];
+	int status[8];
+	loyalty_id a, b;
+
+	(void)state;
+	o.cap_per_period = 25;
+	o.cap_period = LOYALTY_PERIOD_MONTH;
+	p = simple_program(&o);
+	q = simple_program(&o);
+	assert_ok(loyalty_program_add_tier(p, "silver", 4000, NULL, 0));
+	assert_ok(loyalty_program_add_tier(q, "silver", 4000, NULL, 0));
+	a = enrol(p, 1, day_of(3, 1));
+	b = enrol(p, 2, day_of(3, 1));
+	assert_true(loyalty_id_compare(&a, &(loyalty_id){ 0 }) != 0);
+	enrol(q, 1, day_of(3, 1));
+	enrol(q, 2, day_of(3, 1));
+	owned[0] = purchase_of(&a, "k-1", day_of(3, 2), 1000);                        /* 10 */
+	owned[1] = purchase_of(&a, "k-1", day_of(3, 2), 2000);                        /* conflict */
+	owned[2] = purchase_of(loyalty_customer_id(ghost), "k-2", day_of(3, 2), 500); /* unknown customer */
+	owned[3] = NULL;
+	owned[4] = purchase_of(&b, "k-3", day_of(3, 2), 3000);                        /* 25: 30 capped to the month's 25 */
+	owned[5] = purchase_of(&a, "k-1", day_of(3, 2), 1000);                        /* replay of [0] */
+	owned[6] = purchase_of(&a, "k-4", day_of(3, 3), 2500);                        /* 15 left of the cap */
+	owned[7] = purchase_of(&b, "k-5", day_of(3, 4), 900);                         /* cap reached: 0 */
+	for (int i = 0; i < 8; i++)
+		list[i] = owned[i];
+	assert_status(loyalty_program_record_batch(p, list, 8, res, receipts), LOYALTY_ECONFLICT);
+	assert_status(loyalty_program_record_purchases(q, list, 8, status, NULL), LOYALTY_ECONFLICT);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(res[i].status, status[i]);
+	assert_int_equal(res[1].status, LOYALTY_ECONFLICT);
+	assert_non_null(strstr(res[1].message, "k-1"));
+	assert_int_equal(res[2].status, LOYALTY_ENOTFOUND);
+	assert_non_null(strstr(res[2].message, "no customer"));
+	assert_int_equal(res[3].status, LOYALTY_EINVAL);
+	assert_non_null(strstr(res[3].message, "purchases[3] is NULL"));
+	assert_string_equal(res[0].message, "");
+	assert_int_equal(res[0].credited, 10);
+	assert_int_equal(res[0].entry_seq, 3);
+	assert_int_equal(res[0].replayed, 0);
+	assert_int_equal(res[4].credited, 25);
+	assert_int_equal(res[4].entry_seq, 4);
+	assert_int_equal(res[5].replayed, 1);
+	assert_int_equal(res[5].credited, 10);
+	assert_int_equal(res[5].entry_seq, 3);
+	assert_int_equal(res[6].credited, 15);
+	assert_int_equal(res[7].credited, 0);
+	assert_int_equal(res[7].entry_seq, 0);
+	assert_null(receipts[1]);
+	assert_null(receipts[2]);
+	assert_null(receipts[3]);
+	assert_receipts_equal(receipts[0], receipts[5]);
+	assert_int_equal(loyalty_receipt_capped(receipts[4]), 5);
+	/* the same ledger, entry for entry */
+	assert_int_equal(loyalty_program_entry_count(p), loyalty_program_entry_count(q));
+	for (size_t i = 0; i < loyalty_program_entry_count(p); i++) {
+		loyalty_entry x, y;
+		assert_ok(loyalty_program_entry_at(p, i, &x));
+		assert_ok(loyalty_program_entry_at(q, i, &y));
+		y.id = x.id;
+		assert_true(entries_equal(&x, &y));
+	}
+	assert_balances(p, &a, 25, 0, 0);
+	assert_balances(p, &b, 25, 0, 0);
+	assert_ledger(p, &a);
+	assert_ledger(p, &b);
+	for (int i = 0; i < 8; i++) {
+		loyalty_receipt_free(receipts[i]);
+		loyalty_purchase_free(owned[i]);
+	}
+	/* arguments */
+	assert_ok(loyalty_program_record_batch(p, NULL, 0, res, NULL));
+	assert_status(loyalty_program_record_batch(p, NULL, 1, res, NULL), LOYALTY_EINVAL);
+	assert_status(loyalty_program_record_batch(p, list, 1, NULL, NULL), LOYALTY_EINVAL);
+	assert_status(loyalty_program_record_batch(NULL, list, 1, res, NULL), LOYALTY_EINVAL);
+	loyalty_customer_free(ghost);
+	loyalty_program_free(p);
+	loyalty_program_free(q);
+}
+
+static void test_record_columns_builds_each_purchase_and_fails_bad_ones_alone(void **state)
+{
+	static const char *const types[] = { "goods", "gift_card" };
+	static const char *const keys[] = { "c-1", "c-2", "c-3", "c-4", "bad key" };
+	static const size_t start[] = { 0, 2, 3, 4, 5, 6 };
+	static const uint32_t type_of[] = { 0, 0, 0, 7, 0, 0 };
+	static const int64_t qty[] = { 1, 2, 3, 1, 1, 1 };
+	static const int64_t price[] = { 1000, 250, 100, 500, 500, 700 };
+	static const loyalty_time at[] = { 1, 2, 3, 4, 5 };
+	loyalty_record_columns cols = LOYALTY_RECORD_COLUMNS_INIT;
+	loyalty_record_result res[5];
+	loyalty_program *p = simple_program(NULL);
+	loyalty_id ids[5];
+
+	(void)state;
+	ids[0] = enrol(p, 1, 0);
+	ids[1] = enrol(p, 2, 0);
+	ids[2] = ids[0];
+	ids[3] = ids[1];
+	ids[4] = ids[1];
+	cols.n = 5;
+	cols.keys = keys;
+	cols.customers = ids;
+	cols.at = at;
+	cols.line_start = start;
+	cols.line_type = type_of;
+	cols.type_names = types;
+	cols.ntypes = 2;
+	cols.quantity = qty;
+	cols.unit_price = price;
+	cols.currency = "USD";
+	assert_status(loyalty_program_record_columns(p, &cols, res), LOYALTY_EINVAL);
+	assert_int_equal(res[0].status, LOYALTY_OK);
+	assert_int_equal(res[0].credited, 15); /* 10.00 + 2 x 2.50 */
+	assert_int_equal(res[1].status, LOYALTY_OK);
+	assert_int_equal(res[1].credited, 3);
+	assert_int_equal(res[2].status, LOYALTY_EINVAL); /* line_type 7 of 2 names */
+	assert_non_null(strstr(res[2].message, "line 3"));
+	assert_int_equal(res[3].status, LOYALTY_OK);
+	assert_int_equal(res[3].credited, 5);
+	assert_int_equal(res[4].status, LOYALTY_EINVAL); /* the key has a space */
+	assert_non_null(strstr(res[4].message, "key"));
+	assert_balances(p, &ids[0], 15, 0, 0);
+	assert_balances(p, &ids[1], 8, 0, 0);
+	assert_int_equal(loyalty_program_entry_count(p), 5);
+	/* again: every good purchase is a replay, nothing new */
+	assert_status(loyalty_program_record_columns(p, &cols, res), LOYALTY_EINVAL);
+	assert_int_equal(res[0].replayed, 1);
+	assert_int_equal(res[3].replayed, 1);
+	assert_int_equal(loyalty_program_entry_count(p), 5);
+	/* the call's own errors */
+	cols.version = 9;
+	assert_status(loyalty_program_record_columns(p, &cols, res), LOYALTY_EINVAL);
+	cols.version = LOYALTY_RECORD_COLUMNS_VERSION;
+	cols.currency = NULL;
+	assert_status(loyalty_program_record_columns(p, &cols, res), LOYALTY_EINVAL);
+	assert_status(loyalty_program_record_columns(p, NULL, res), LOYALTY_EINVAL);
+	loyalty_program_free(p);
+}
+
+/* Entry ids derive from the program's seed and seq: distinct, version 4, and another program's
+ * differ (another seed). */
+static void test_entry_ids_are_distinct_version_4_uuids(void **state)
+{
+	loyalty_program *p = simple_program(NULL), *q = simple_program(NULL);
+	loyalty_id ids[64];
+	loyalty_entry e, f;
+	size_t n;
+
+	(void)state;
+	for (unsigned c = 0; c < 3; c++) {
+		loyalty_id id = enrol(p, c + 1, day_of(1, 1));
+		enrol(q, c + 1, day_of(1, 1));
+		for (int i = 0; i < 15; i++) {
+			char key[16];
+			snprintf(key, sizeof key, "p-%u-%d", c, i);
+			buy_ok(p, &id, key, day_of(1, 2) + i, 100 * (i + 1));
+		}
+	}
+	n = loyalty_program_entry_count(p);
+	assert_true(n > 40 && n <= 64);
+	for (size_t i = 0; i < n; i++) {
+		assert_ok(loyalty_program_entry_at(p, i, &e));
+		assert_int_equal(e.id.bytes[6] >> 4, 4);
+		assert_int_equal(e.id.bytes[8] & 0xc0, 0x80);
+		ids[i] = e.id;
+		for (size_t j = 0; j < i; j++)
+			assert_true(loyalty_id_compare(&ids[j], &e.id) != 0);
+	}
+	assert_ok(loyalty_program_entry_at(p, 0, &e));
+	assert_ok(loyalty_program_entry_at(q, 0, &f));
+	assert_true(loyalty_id_compare(&e.id, &f.id) != 0);
+	loyalty_program_free(p);
+	loyalty_program_free(q);
+}
+
+static char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 0);
+	rewind(f);
+	buf = malloc((size_t)n);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* A durable batch is one journal record; reopening replays it to the same state, byte for byte. */
+static void test_a_durable_batch_replays_to_the_same_state(void **state)
+{
+	loyalty_program_options o = LOYALTY_PROGRAM_OPTIONS_INIT;
+	loyalty_journal_options j = LOYALTY_JOURNAL_OPTIONS_INIT;
+	char dir[] = "/tmp/loyalty-batch-XXXXXX", live[64], back[64], journal[96];
+	const loyalty_purchase *list[40];
+	loyalty_purchase *owned[40];
+	loyalty_record_result res[40];
+	loyalty_program *p;
+	loyalty_id ids[4];
+	char *x, *y;
+	size_t nx, ny;
+	long before, after;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(live, sizeof live, "%s.live", dir);
+	snprintf(back, sizeof back, "%s.back", dir);
+	snprintf(journal, sizeof journal, "%s/journal-1.ljr", dir);
+	o.pending_days = 3;
+	o.expiry = LOYALTY_EXPIRY_BUCKET;
+	o.expiry_months = 12;
+	j.sync = LOYALTY_SYNC_ALWAYS;
+	assert_ok(loyalty_program_open(&p, dir, usd_calc(LOYALTY_ROUND_FLOOR, 0, "points=1 per=100"), &o, &j, NULL));
+	assert_ok(loyalty_program_add_tier(p, "silver", 10000, NULL, 0));
+	for (unsigned i = 0; i < 4; i++)
+		ids[i] = enrol(p, i + 1, day_of(1, 1));
+	f = fopen(journal, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	before = ftell(f);
+	fclose(f);
+	for (int i = 0; i < 40; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "o-%d", i % 37); /* 3 replays */
+		owned[i] = purchase_of(&ids[(i % 37) % 4], key, day_of(2, 1) + i % 37, 1000 + 100 * (i % 37));
+		list[i] = owned[i];
+	}
+	loyalty_purchase_free(owned[5]);
+	owned[5] = purchase_of(&ids[1], "o-1", day_of(2, 1), 1); /* a conflict */
+	list[5] = owned[5];
+	assert_status(loyalty_program_record_batch(p, list, 40, res, NULL), LOYALTY_ECONFLICT);
+	assert_int_equal(res[5].status, LOYALTY_ECONFLICT);
+	assert_int_equal(res[38].replayed, 1);
+	f = fopen(journal, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	after = ftell(f);
+	fclose(f);
+	assert_true(after > before);
+	assert_ok(loyalty_program_export(p, live));
+	loyalty_program_free(p);
+	assert_ok(loyalty_program_open(&p, dir, usd_calc(LOYALTY_ROUND_FLOOR, 0, "points=1 per=100"), &o, &j, NULL));
+	assert_ok(loyalty_program_export(p, back));
+	x = read_all(live, &nx);
+	y = read_all(back, &ny);
+	assert_int_equal(nx, ny);
+	assert_memory_equal(x, y, nx);
+	for (int i = 0; i < 4; i++)
+		assert_ledger(p, &ids[i]);
+	/* and it goes on: a batch after reopening, then one more reopen */
+	for (int i = 0; i < 40; i++)
+		loyalty_purchase_free(owned[i]);
+	for (int i = 0; i < 8; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "n-%d", i);
+		owned[i] = purchase_of(&ids[i % 4], key, day_of(3, 1), 5000);
+		list[i] = owned[i];
+	}
+	assert_ok(loyalty_program_record_batch(p, list, 8, res, NULL));
+	assert_ok(loyalty_program_export(p, live));
+	loyalty_program_free(p);
+	assert_ok(loyalty_program_open(&p, dir, usd_calc(LOYALTY_ROUND_FLOOR, 0, "points=1 per=100"), &o, &j, NULL));
+	assert_ok(loyalty_program_export(p, back));
+	free(x);
+	free(y);
+	x = read_all(live, &nx);
+	y = read_all(back, &ny);
+	assert_int_equal(nx, ny);
+	assert_memory_equal(x, y, nx);
+	for (int i = 0; i < 8; i++)
+		loyalty_purchase_free(owned[i]);
+	free(x);
+	free(y);
+	loyalty_program_free(p);
+	remove(live);
+	remove(back);
+	{
+		char cmd[128];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
 /* ---- pending points ------------------------------------------------------------------------------- */
 
 static void test_pending_points_are_held_then_matured_by_the_sweep(void **state)
@@ -2402,6 +2703,10 @@ int main(void)
 		cmocka_unit_test(test_a_refund_dated_before_its_purchase_is_einval),
 		cmocka_unit_test(test_a_late_purchase_counts_against_its_own_period_cap),
 		cmocka_unit_test(test_a_late_action_counts_against_its_own_period_cap),
+		cmocka_unit_test(test_record_batch_matches_one_by_one_and_keeps_each_message),
+		cmocka_unit_test(test_record_columns_builds_each_purchase_and_fails_bad_ones_alone),
+		cmocka_unit_test(test_a_durable_batch_replays_to_the_same_state),
+		cmocka_unit_test(test_entry_ids_are_distinct_version_4_uuids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
