@@ -3,7 +3,8 @@
  * programs (the current definition and a proposed one) and compare them.
  *
  * Everything goes through the programs' public calls (enrol, record
- * purchases in batches, refund, redeem, maintain, the ledger), so the
+ * purchases in batches with loyalty_program_record_batch, refund, redeem,
+ * maintain, the ledger), so the
  * sandboxes obey exactly the rules a live program does. Figures come from
  * scanning each sandbox's ledger once, period by period.
  *
@@ -275,10 +276,9 @@ static bool refused(int rc)
 	return rc == LOYALTY_EINSUFFICIENT || rc == LOYALTY_ERANGE || rc == LOYALTY_ESTATE || rc == LOYALTY_ENOTFOUND;
 }
 
-static int replay(sim *m, loyalty_program *p, sim_side *s, int k)
+static int replay_events(sim *m, loyalty_program *p, sim_side *s, int k, loyalty_record_result *results)
 {
 	const loyalty_purchase *batch[BATCH];
-	int status[BATCH];
 	loyalty_time next = 0;
 	bool have_next = false;
 	size_t i = 0;
@@ -316,13 +316,12 @@ static int replay(sim *m, loyalty_program *p, sim_side *s, int k)
 				batch[nb++] = f->purchase;
 				j++;
 			}
-			if (loyalty_program_record_purchases(p, batch, nb, status, NULL) != LOYALTY_OK) {
+			/* one lock and one transaction per batch; each purchase has its own status and message */
+			if (loyalty_program_record_batch(p, batch, nb, results, NULL) != LOYALTY_OK) {
 				for (size_t b = 0; b < nb; b++)
-					if (status[b] != LOYALTY_OK) {
-						/* the batch keeps the last failure's message: record that one alone again */
-						const ly_event *f = &m->h->ev[m->order[i + b]];
-						rc = loyalty_program_record_purchase(p, f->purchase, NULL);
-						return event_failed(rc != LOYALTY_OK ? rc : status[b], k, f);
+					if (results[b].status != LOYALTY_OK) {
+						loyalty_error_set(results[b].status, results[b].message);
+						return event_failed(results[b].status, k, &m->h->ev[m->order[i + b]]);
 					}
 			}
 			s->t.purchases += (int64_t)nb;
@@ -362,6 +361,19 @@ static int replay(sim *m, loyalty_program *p, sim_side *s, int k)
 		if ((rc = sweep(p, s, m->end, k)) != LOYALTY_OK)
 			return rc;
 	return progress_step(m, k, 0, true);
+}
+
+/* Replay the history into side @p k's program @p p. */
+static int replay(sim *m, loyalty_program *p, sim_side *s, int k)
+{
+	loyalty_record_result *results = malloc(BATCH * sizeof *results);
+	int rc;
+
+	if (results == NULL)
+		return ly_error(LOYALTY_ENOMEM, "loyalty_simulate: out of memory");
+	rc = replay_events(m, p, s, k, results);
+	free(results);
+	return rc;
 }
 
 static void *worker_main(void *arg)
