@@ -926,6 +926,8 @@ static int csv_line(csv_reader *r, loyalty_history *h, const int *col, const cha
 		loyalty_customer_free(c);
 		if (rc != LOYALTY_OK)
 			return rc == LOYALTY_ENOMEM ? rc : csv_fail(r, rc, "%s", loyalty_last_error());
+		/* the map keeps the key's bytes, not a copy: use the enrolled profile's own */
+		ref = loyalty_customer_external_ref(h->ev[h->n - 1].profile);
 		ly_map_put(customers, ref, strlen(ref), (void *)(uintptr_t)h->n);
 	} else if (h->ev[slot - 1].at > at) {
 		h->ev[slot - 1].at = at;
@@ -945,6 +947,7 @@ static int csv_line(csv_reader *r, loyalty_history *h, const int *col, const cha
 		}
 		if ((rc = push_purchase(h, pu, "loyalty_history_from_csv")) != LOYALTY_OK)
 			return rc;
+		order = loyalty_purchase_key(pu); /* the purchase's own copy, alive as long as the history */
 		ly_map_put(orders, order, strlen(order), (void *)(uintptr_t)h->n);
 	} else {
 		pu = h->ev[slot - 1].purchase;

@@ -469,6 +469,48 @@ static void test_from_csv(void **state)
 	free(path);
 }
 
+/* Many customers and orders, each order's lines far apart in the file: the reader keeps them
+ * apart and together exactly (3,000 orders of 500 customers, 2 lines each, and two order keys
+ * whose hashes collide). */
+static void test_csv_many(void **state)
+{
+	char *path = temp_path("many.csv");
+	FILE *f = fopen(path, "wb");
+	loyalty_history *h = NULL;
+	loyalty_simulation_report *r;
+	loyalty_simulation_totals b;
+	int64_t want = 0;
+
+	(void)state;
+	assert_non_null(f);
+	fputs("order,customer,date,product_type,quantity,unit_price\n", f);
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < 3000; i++) {
+			int day = 1 + i % 28, month = 1 + (i / 28) % 12;
+			if (pass == 0)
+				fprintf(f, "order-%d,customer-%d,2026-%02d-%02d,goods,1,%d.00\n", i, i % 500, month, day, i % 7 + 1);
+			else
+				fprintf(f, "order-%d,customer-%d,2026-%02d-%02d,goods,1,0.50\n", i, i % 500, month, day);
+		}
+	/* two keys of the same length whose 32-bit map hashes collide (lib/map.c) */
+	fputs("o-073451,customer-1,2026-03-03,goods,1,5.00\no-143345,customer-2,2026-03-04,goods,1,6.00\n", f);
+	fclose(f);
+	for (int i = 0; i < 3000; i++)
+		want += i % 7 + 1; /* floor($(i % 7 + 1).50) at 1 point per dollar */
+	want += 5 + 6;
+	assert_ok(loyalty_history_from_csv(&h, path, "USD", NULL, NULL));
+	assert_int_equal(loyalty_history_count(h, LOYALTY_EVENT_ENROLL), 500);
+	assert_int_equal(loyalty_history_count(h, LOYALTY_EVENT_PURCHASE), 3002);
+	r = simulate(h);
+	assert_ok(loyalty_simulation_report_totals(r, LOYALTY_SIDE_BASE, &b));
+	assert_int_equal(b.purchases, 3002);
+	assert_int_equal(b.issued, want);
+	loyalty_simulation_report_free(r);
+	loyalty_history_free(h);
+	unlink(path);
+	free(path);
+}
+
 static void expect_csv_error(const char *text, const char *currency, int code, const char *message)
 {
 	char *path = write_file("bad.csv", text);
@@ -860,6 +902,7 @@ int main(void)
 		cmocka_unit_test(test_from_export),
 		cmocka_unit_test(test_from_journal_while_open),
 		cmocka_unit_test(test_from_csv),
+		cmocka_unit_test(test_csv_many),
 		cmocka_unit_test(test_bad_csv),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_progress_and_cancel),
