@@ -237,5 +237,29 @@ demo-java: deps
 	done; \
 	if [ -n "$$failed" ]; then echo; echo "demo-java: failed:$$failed" >&2; exit 1; fi
 
+# The Java contenders of the peer benchmarks (tests/bench/java/README.md):
+# install the binding jar (no tests) into the local Maven repository, build
+# the JMH project of tests/bench/java against it, make the workload in
+# BENCH_DATA with tests/bench/workload/gen.py when it is missing, then run
+# the bench: it checks every contender's points against the reference first,
+# and prints one "RESULT java.NAME ops_per_s=... ns_per_purchase=..." line
+# per benchmark (the JMH JSON goes to BENCH_DATA/../java-jmh.json).
+# BENCH_DATA is the benchmarks' (build/bench/data).
+BENCH_JAVA_DIR := tests/bench/java
+
+.PHONY: bench-java
+bench-java: deps
+	cd $(JAVA_DIR) && JAVA_HOME="$(JAVA_HOME)" $(MVN) $(MVN_FLAGS) -q -DskipTests -Dcmake.jobs=$(JOBS) install
+	cd $(BENCH_JAVA_DIR) && JAVA_HOME="$(JAVA_HOME)" $(MVN) $(MVN_FLAGS) -q package
+	@if [ ! -f "$(BENCH_DATA)/purchases.csv" ]; then \
+		if [ ! -f tests/bench/workload/gen.py ]; then \
+			echo "bench-java: no workload in $(BENCH_DATA) and no tests/bench/workload/gen.py to make it" >&2; exit 1; \
+		fi; \
+		echo "bench-java: making the workload in $(BENCH_DATA)"; \
+		$(PYTHON) tests/bench/workload/gen.py --customers 100000 --purchases 1000000 --seed 7 \
+			--out "$(BENCH_DATA)" || exit 1; \
+	fi
+	"$(JAVA_HOME)/bin/java" -jar $(BENCH_JAVA_DIR)/target/benchmarks.jar "$(BENCH_DATA)" tests/bench/workload/program.json
+
 clean:
 	rm -rf build $(JAVA_DIR)/target

@@ -178,3 +178,6 @@ SWIGEXPORT void JNICALL Java_org_libloyalty_swig_LoyaltyJNI_setFraction(JNIEnv *
 	}
 }
 %loyalty_fallible_end
+
+/* Batches as columns: hand-written JNI entry points over direct buffers. */
+%include "java/columns.i"

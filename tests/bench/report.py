@@ -68,6 +68,53 @@ TARGETS = [
     ("libloyalty >= 5x a plain Node.js loop", BATCH, "node.plain", 5.0),
 ]
 
+#: Absolute targets of issue 7, per core: (description, result name, field filter, value field,
+#: "max" (the value must be at most the limit) or "min" (at least), the limit, how several lines
+#: of that name combine: "worst" or "best").
+ABSOLUTE = [
+    ("calculator: at most 100 ns per purchase (C score_columns)", "c.score_columns", {}, "ns_per_purchase",
+     "max", 100.0, "worst"),
+    ("recording in memory: at most 500 ns per purchase, at every number of customers measured",
+     "program.record.call", {}, "ns_per_purchase", "max", 500.0, "worst"),
+    ("journal: at least 500,000 acknowledged purchases/s in batches with sync=always",
+     "program.durable.batch", {"sync": "always"}, "purchases_per_s", "min", 500_000.0, "best"),
+    ("replay: at least 3,000,000 journal records/s when reopening", "journal.replay", {}, "records_per_s",
+     "min", 3_000_000.0, "best"),
+    ("memory: at most 256 bytes per customer without history", "program.enroll", {}, "bytes_per_customer",
+     "max", 256.0, "worst"),
+    ("Java: batch scoring at least 5,000,000 purchases/s", "java.score_columns_100000", {}, "per_s", "min",
+     5_000_000.0, "best"),
+    ("Java: batch recording at least 5,000,000 purchases/s", "java.record_batch_10000", {}, "per_s", "min",
+     5_000_000.0, "best"),
+]
+
+
+def check_absolute(results: List[dict]) -> List[dict]:
+    out = []
+    for text, name, where, field, kind, limit, combine in ABSOLUTE:
+        values = [float(r["fields"][field]) for r in results
+                  if r["name"] == name and field in r["fields"]
+                  and all(str(r["fields"].get(k)) == v for k, v in where.items())]
+        if not values:
+            out.append({"target": text, "status": "not measured", "ratio": None, "measured": "-"})
+            continue
+        worst = max(values) if kind == "max" else min(values)
+        best = min(values) if kind == "max" else max(values)
+        v = worst if combine == "worst" else best
+        ok = v <= limit if kind == "max" else v >= limit
+        out.append({"target": text, "status": "met" if ok else "missed", "ratio": None,
+                    "measured": f"{fmt_ns(v)} {field.replace('_', ' ')}"})
+    # flat: the slowest over the fastest recording call across the numbers of customers
+    calls = {int(r["fields"]["customers"]): float(r["fields"]["ns_per_purchase"]) for r in results
+             if r["name"] == "program.record.call" and "customers" in r["fields"]}
+    if len(calls) >= 2:
+        spread = max(calls.values()) / min(calls.values())
+        out.append({"target": f"recording flat in the number of customers ({min(calls):,} to {max(calls):,}; "
+                              "flat = the slowest within 1.5x of the fastest)",
+                    "status": "met" if spread <= 1.5 else "missed", "ratio": None,
+                    "measured": f"{spread:.2f}x spread"})
+    return out
+
 
 # ---- run --------------------------------------------------------------------------------------------
 
@@ -281,7 +328,7 @@ def render(rows: List[dict], targets: List[dict], mach: dict, missing: List[str]
               "than libloyalty; stride S: every S-th purchase of the data set, spread over the year).",
               "", "| target | measured | |", "| --- | ---: | --- |"]
     for t in targets:
-        measured = "-" if t["ratio"] is None else f"{fmt_ratio(t['ratio'])}x"
+        measured = t.get("measured") or ("-" if t["ratio"] is None else f"{fmt_ratio(t['ratio'])}x")
         lines.append(f"| {t['target']} | {measured} | **{t['status']}** |")
     if missing:
         lines += ["", "Not measured in this run: " + ", ".join(f"`{m}`" for m in missing) + "."]
@@ -301,7 +348,7 @@ def print_table(rows: List[dict], targets: List[dict]) -> None:
           f"{BATCH} / {PER_CALL})")
     print()
     for t in targets:
-        measured = "-" if t["ratio"] is None else f"{fmt_ratio(t['ratio'])}x"
+        measured = t.get("measured") or ("-" if t["ratio"] is None else f"{fmt_ratio(t['ratio'])}x")
         print(f"  [{t['status']:>12}] {t['target']}: {measured}")
     print()
 
@@ -384,7 +431,7 @@ def cmd_report(a: argparse.Namespace) -> int:
     for r in results:
         latest[r["name"]] = r
     rows = table_rows(latest)
-    targets = check_targets(latest)
+    targets = check_targets(latest) + check_absolute(results)
     missing = [n for n, _ in CONTENDERS if n not in latest]
     if not any(n.startswith("java.") for n in latest):
         missing.append("java.* (tests/bench/java or make bench-java absent, or it failed)")

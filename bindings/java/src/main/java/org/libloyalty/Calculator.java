@@ -215,6 +215,47 @@ public final class Calculator extends NativeHandle<org.libloyalty.swig.Calculato
         }
     }
 
+    /**
+     * Scores a batch of purchases given as columns, crossing JNI once for
+     * the whole batch and making no receipt: purchase {@code i} gets the
+     * points {@link #compute} would give it for a customer with the tier and
+     * birthday of its row in {@code customers} (a purchase without channel;
+     * keys are ignored). Changes nothing. A purchase the C library refuses
+     * (an overflow, a custom strategy that throws) gets 0 points and its
+     * status; the first such one carries the C message.
+     *
+     * @throws InvalidArgumentException for a purchase that refers to a customer beyond {@code customers}, a
+     *     product type or tier name the C library refuses, or a birthday not in its month: nothing is scored
+     * @throws CurrencyException when the purchases are not in the calculator's currency
+     */
+    public BatchResult scoreColumns(PurchaseColumns purchases, CustomerColumns customers) {
+        Objects.requireNonNull(purchases, "purchases");
+        purchases.checkCustomers(customers);
+        if (readByThisThread()) {
+            throw new StateException("a custom strategy cannot compute with the calculator that is running it");
+        }
+        int n = purchases.size();
+        long[] points = new long[n];
+        int[] status = new int[n];
+        byte[] message;
+        org.libloyalty.swig.Calculator c = lockRead();
+        try {
+            StrategyAdapter.clear();
+            message = org.libloyalty.swig.LoyaltyJNI.scoreColumns(org.libloyalty.swig.Calculator.getCPtr(c), n,
+                    purchases.customer, purchases.at, purchases.lineStart, purchases.lineType, purchases.quantity,
+                    purchases.unitPrice, purchases.typeBlob, purchases.typeCount(), purchases.firstPurchase,
+                    customers.size(), customers.tier, customers.tierBlob, customers.tierCount(), customers.birthMonth,
+                    customers.birthDay, purchases.currencyZ, status, points);
+        } finally {
+            StrategyAdapter.clear(); // a strategy's exception is reported by its purchase's status
+            unlockRead();
+            java.lang.ref.Reference.reachabilityFence(purchases);
+            java.lang.ref.Reference.reachabilityFence(customers);
+        }
+        String first = message != null ? new String(message, java.nio.charset.StandardCharsets.UTF_8) : null;
+        return BatchResult.of(points, status, first != null ? new String[] {first} : null);
+    }
+
     /** Does nothing while a program owns this calculator (the program frees it). */
     @Override
     public void close() {

@@ -425,6 +425,62 @@ public final class Program extends NativeHandle<org.libloyalty.swig.Program> {
     }
 
     /**
+     * Records a batch of purchases given as columns, crossing JNI once for the
+     * whole batch (C {@code loyalty_program_record_columns}): each purchase is
+     * built and recorded in order exactly as {@link #recordPurchase} would
+     * record it (the product types serve as SKUs; no channel), and stands
+     * alone: a refused purchase changes nothing and the others are recorded
+     * (a later purchase sees the earlier ones of the batch; a key used earlier
+     * is a replay or a conflict). The batch is committed as one step, one
+     * journal record for a durable program; other threads' calls on the
+     * program wait for the whole batch. The result gives each purchase the
+     * points credited to the customer (the receipt's {@link Receipt#credited()}:
+     * its points less what the program's caps removed; a replay gives the
+     * first recording's) or its status and own message.
+     *
+     * @param purchases the batch, with keys
+     * @param customers the customers its purchases refer to, with ids
+     * @throws InvalidArgumentException when the purchases have no keys, the
+     *     customers no ids, or a purchase refers to a customer beyond them:
+     *     nothing is recorded
+     * @throws IllegalStateException when the program is closed
+     */
+    public BatchResult recordColumns(PurchaseColumns purchases, CustomerColumns customers) {
+        Objects.requireNonNull(purchases, "purchases");
+        purchases.checkCustomers(customers);
+        if (!purchases.hasKeys()) {
+            throw new InvalidArgumentException("recordColumns: the purchases have no keys");
+        }
+        if (!customers.hasIds()) {
+            throw new InvalidArgumentException("recordColumns: the customers have no ids");
+        }
+        int n = purchases.size();
+        long[] points = new long[n];
+        int[] status = new int[n];
+        byte[] messages;
+        org.libloyalty.swig.Program p = lockRead();
+        try {
+            StrategyAdapter.clear();
+            messages = org.libloyalty.swig.LoyaltyJNI.recordColumns(org.libloyalty.swig.Program.getCPtr(p), n,
+                    purchases.keys, purchases.customer, purchases.at, purchases.lineStart, purchases.lineType,
+                    purchases.quantity, purchases.unitPrice, purchases.typeBlob, purchases.typeCount(),
+                    customers.ids, customers.size(), purchases.currencyZ, status, points);
+        } finally {
+            StrategyAdapter.clear(); // a strategy's exception is reported by its purchase's status and message
+            unlockRead();
+            java.lang.ref.Reference.reachabilityFence(purchases);
+            java.lang.ref.Reference.reachabilityFence(customers);
+        }
+        int failures = 0;
+        for (int s : status) {
+            if (s != 0) {
+                failures++;
+            }
+        }
+        return BatchResult.of(points, status, Columns.split(messages, failures));
+    }
+
+    /**
      * Refunds {@code amount} minor units of purchase {@code purchaseKey}: its
      * credited points are clawed back in proportion.
      *

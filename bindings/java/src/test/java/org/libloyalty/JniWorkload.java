@@ -112,6 +112,24 @@ public final class JniWorkload {
         for (Thread th : threads) {
             th.join();
         }
+        // batches as columns: scoring and recording in one crossing, a strategy
+        // that calls back into Java, refused purchases and malformed batches
+        CustomerColumns.Builder cb = CustomerColumns.builder();
+        for (UUID id : ids) {
+            cb.add(id, "member", java.time.MonthDay.of(1, 1));
+        }
+        CustomerColumns customers = cb.build();
+        PurchaseColumns.Builder pb = PurchaseColumns.builder("USD");
+        for (int i = 0; i < 40; i++) {
+            pb.purchase("col-" + i, i % ids.size(), Instant.ofEpochMilli(i * 1000L), i % 7 == 0)
+                    .line("books", 1 + i % 3, 100 * i).line("gift_card", 1, 500);
+        }
+        pb.purchase("", 0, Instant.EPOCH).line("books", 1, 1); // a key C refuses
+        PurchaseColumns columns = pb.build();
+        calc.scoreColumns(columns, customers).points();
+        program.recordColumns(columns, customers).error(40).orElseThrow();
+        expect(() -> calc.scoreColumns(PurchaseColumns.builder("EUR").build(), customers));
+        expect(() -> program.recordColumns(columns, CustomerColumns.builder().build()));
         UUID a = ids.get(0);
         program.adjust("adj-1", a, 20, "goodwill", Instant.ofEpochSecond(100));
         program.creditPartner("air-1", a, "air", 7, Instant.ofEpochSecond(100));
