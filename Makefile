@@ -87,7 +87,7 @@ demo: build
 # The Python examples, against the binding built from this tree.
 demo-python: deps
 	@test -x $(PY_DEMO_VENV)/bin/python || $(PYTHON) -m venv $(PY_DEMO_VENV)
-	$(PY_DEMO_VENV)/bin/python -m pip install --quiet --force-reinstall --no-deps .
+	$(PY_DEMO_VENV)/bin/python -m pip install --quiet --force-reinstall --no-deps . && $(PY_DEMO_VENV)/bin/python -m pip install --quiet matplotlib tqdm
 	@failed=""; \
 	if [ -z "$(PY_EXAMPLES)" ]; then echo "demo-python: no examples in examples/python" >&2; exit 1; fi; \
 	for example in $(PY_EXAMPLES); do \

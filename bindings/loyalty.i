@@ -65,6 +65,7 @@
 %include "swig/calculator.i"
 %include "swig/ledger.i"
 %include "swig/program.i"
+%include "swig/simulate.i"
 %include "swig/analytics.i"
 
 /* Java additions that use the domain types, so they come after them:

@@ -10,6 +10,8 @@
  *
  *  - open and import take the calculator on success only, as
  *    loyalty_program_new (the parameter is named taken_on_success).
+ *  - open and import take an org.libloyalty.ProgressListener (or null) through
+ *    the trampoline of bindings/swig/simulate.i: records loaded of total.
  *  - The recovery report comes back in a long[5]: created, snapshot
  *    generation, records replayed, torn offset, torn bytes.
  *
@@ -17,23 +19,30 @@
  */
 
 %{
-static loyalty_program *loyalty_java_program_open(const char *dir, loyalty_calculator *taken_on_success,
+static loyalty_program *loyalty_java_program_open(JNIEnv *env, const char *dir, loyalty_calculator *taken_on_success,
                                                   const loyalty_program_options *options, int sync, int batch_ms,
                                                   int batch_records, int salvage, int64_t snapshot_bytes,
-                                                  int64_t *recovery)
+                                                  jobject listener, int64_t *recovery)
 {
 	loyalty_journal_options j = LOYALTY_JOURNAL_OPTIONS_INIT;
 	loyalty_recovery_info info;
 	loyalty_program *p = NULL;
+	loyalty_java_progress pr; /* bindings/swig/simulate.i */
 	int rc;
 
+	if (loyalty_java_progress_init(env, &pr, listener) != 0)
+		return NULL; /* NoSuchMethodError pending */
 	memset(&info, 0, sizeof info);
 	j.sync = (loyalty_sync_policy)sync;
 	j.batch_ms = batch_ms;
 	j.batch_records = batch_records;
 	j.salvage = salvage;
 	j.snapshot_bytes = snapshot_bytes;
+	j.progress = listener ? loyalty_java_progress_call : NULL;
+	j.progress_data = &pr;
 	rc = loyalty_program_open(&p, dir, taken_on_success, options, &j, &info);
+	loyalty_swig_status(rc);
+	loyalty_java_progress_done(&pr, rc != LOYALTY_OK);
 	if (rc == LOYALTY_OK) {
 		recovery[0] = info.created;
 		recovery[1] = (int64_t)info.snapshot_generation;
@@ -44,11 +53,18 @@ static loyalty_program *loyalty_java_program_open(const char *dir, loyalty_calcu
 	return loyalty_swig_new(p, rc);
 }
 
-static loyalty_program *loyalty_java_program_import(const char *path, loyalty_calculator *taken_on_success)
+static loyalty_program *loyalty_java_program_import(JNIEnv *env, const char *path,
+                                                    loyalty_calculator *taken_on_success, jobject listener)
 {
 	loyalty_program *p = NULL;
-	int rc = loyalty_program_import(&p, path, taken_on_success);
+	loyalty_java_progress pr;
+	int rc;
 
+	if (loyalty_java_progress_init(env, &pr, listener) != 0)
+		return NULL;
+	rc = loyalty_program_import_ex(&p, path, taken_on_success, listener ? loyalty_java_progress_call : NULL, &pr);
+	loyalty_swig_status(rc);
+	loyalty_java_progress_done(&pr, rc != LOYALTY_OK);
 	return loyalty_swig_new(p, rc);
 }
 
@@ -93,11 +109,12 @@ enum loyalty_sync_policy { LOYALTY_SYNC_ALWAYS = 0, LOYALTY_SYNC_BATCH = 1, LOYA
 %loyalty_fallible_begin
 %newobject loyalty_java_program_open;
 %newobject loyalty_java_program_import;
-loyalty_program *loyalty_java_program_open(const char *dir, loyalty_calculator *taken_on_success,
+loyalty_program *loyalty_java_program_open(JNIEnv *env, const char *dir, loyalty_calculator *taken_on_success,
                                            const loyalty_program_options *options, int sync, int batch_ms,
                                            int batch_records, int salvage, int64_t snapshot_bytes,
-                                           int64_t *recovery);
-loyalty_program *loyalty_java_program_import(const char *path, loyalty_calculator *taken_on_success);
+                                           jobject listener, int64_t *recovery);
+loyalty_program *loyalty_java_program_import(JNIEnv *env, const char *path, loyalty_calculator *taken_on_success,
+                                             jobject listener);
 void loyalty_java_program_snapshot(loyalty_program *program);
 void loyalty_java_program_export(loyalty_program *program, const char *path);
 %loyalty_fallible_end

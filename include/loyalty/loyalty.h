@@ -21,6 +21,7 @@
 #include "loyalty/ledger.h"
 #include "loyalty/program.h"
 #include "loyalty/journal.h"
+#include "loyalty/simulate.h"
 #include "loyalty/analytics.h"
 
 LOYALTY_BEGIN_DECLS

@@ -80,6 +80,7 @@ from .program import (
 )
 from .purchase import LineItem, Purchase, PurchaseView, minor_digits
 from .receipt import Receipt, ReceiptLine
+from .simulate import History, SimulationPeriod, SimulationReport, SimulationTotals, TierChange, simulate
 from .analytics import ActionCount, Cohort, CohortTable, Metrics, percent
 from . import survey
 
@@ -181,6 +182,12 @@ __all__ = [
     "Tiers",
     "TimeLike",
     "UserCallbackError",
+    "History",
+    "SimulationPeriod",
+    "SimulationReport",
+    "SimulationTotals",
+    "TierChange",
+    "simulate",
     "from_ms",
     "is_currency",
     "minor_digits",

@@ -614,6 +614,8 @@ class Program(Handle):
         batch_records: int = 64,
         salvage: bool = False,
         snapshot_bytes: int = 0,
+        read_only: bool = False,
+        progress: Any = None,
         **program_options: Any,
     ) -> "Program":
         """Open the durable program stored in @p directory, or create it there.
@@ -634,11 +636,20 @@ class Program(Handle):
         middle of the journal, keeping what precedes it; ``snapshot_bytes``
         (> 0) snapshots automatically when the journal grows past it.
 
+        ``read_only`` opens an existing program without locking or writing
+        anything (a directory another process has open and keeps writing
+        can be read): every change then raises StateError; a directory
+        without a program raises NotFound. ``progress`` reports the records
+        loaded: ``True`` shows a bar (tqdm when installed), a callable gets
+        ``(done, total)`` and cancels by returning a true value or raising
+        (:class:`~loyalty.Canceled`; the directory is left as it was).
+
         As with ``Program(...)``, the program takes the calculator only if
         opening succeeds. The GIL is released while the directory is read.
         Raises LoyaltyIOError, Corrupt, StateError (another process has the
-        directory open), Conflict, InvalidArgument.
+        directory open), Conflict, InvalidArgument, Canceled.
         """
+        from .simulate import progress_call
         ch = _calculator_handle(calculator)
         path = _path(directory, "directory")
         code = Sync.of(sync).code
@@ -647,12 +658,15 @@ class Program(Handle):
         snapshot_bytes = check_int(snapshot_bytes, "snapshot_bytes")
 
         def attempt(options: Any) -> Any:
-            return capi.loyalty_py_program_open(
-                path, ch, options, code, batch_ms, batch_records, 1 if salvage else 0, snapshot_bytes
-            )
+            return progress_call(progress, f"opening {path}", lambda p: capi.loyalty_py_program_open(
+                path, ch, options, code, batch_ms, batch_records, 1 if salvage else 0, snapshot_bytes,
+                1 if read_only else 0, p
+            ))
 
         if program_options:
             result = attempt(_program_options(ch, **program_options))
+        elif read_only:  # nothing is created: the stored options
+            result = attempt(None)
         else:
             try:  # the stored options
                 result = attempt(None)
@@ -668,14 +682,17 @@ class Program(Handle):
         return cls._adopt(raw, calculator, recovery)
 
     @classmethod
-    def import_(cls, path: PathLike, calculator: Calculator) -> "Program":
+    def import_(cls, path: PathLike, calculator: Calculator, *, progress: Any = None) -> "Program":
         """Load a file written by :meth:`export` into a new in-memory program
         around @p calculator, which must match the exported one (Conflict
         otherwise). Takes the calculator only if it succeeds; the GIL is
-        released while the file is read. Raises LoyaltyIOError, Corrupt,
-        Conflict."""
+        released while the file is read. ``progress`` as for :meth:`open`
+        (records loaded). Raises LoyaltyIOError, Corrupt, Conflict, Canceled."""
+        from .simulate import progress_call
+
         ch = _calculator_handle(calculator)
-        raw = capi.loyalty_py_program_import(_path(path, "path"), ch)
+        name = _path(path, "path")
+        raw = progress_call(progress, f"importing {name}", lambda p: capi.loyalty_py_program_import(name, ch, p))
         return cls._adopt(raw, calculator, None)
 
     #: :meth:`import_` under a name that is not a keyword

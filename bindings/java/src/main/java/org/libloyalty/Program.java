@@ -102,14 +102,26 @@ public final class Program extends NativeHandle<org.libloyalty.swig.Program> {
      * @throws StateException when another process has the directory open
      */
     public static Program open(Path dir, Calculator calculator, ProgramOptions options, JournalOptions journal) {
+        return open(dir, calculator, options, journal, null);
+    }
+
+    /**
+     * As {@link #open(Path, Calculator, ProgramOptions, JournalOptions)},
+     * reporting the records loaded of total to {@code listener} (null: none)
+     * on this thread; returning false (or throwing) cancels the open with
+     * {@link CanceledException}: the directory is left as it was and the
+     * caller keeps the calculator.
+     */
+    public static Program open(Path dir, Calculator calculator, ProgramOptions options, JournalOptions journal,
+            ProgressListener listener) {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(journal, "journal");
         long[] report = new long[5];
         org.libloyalty.swig.Program raw = transfer(calculator, c -> {
             try (org.libloyalty.swig.ProgramOptions o = options == null ? null : options.toNative()) {
-                return org.libloyalty.swig.Loyalty.loyaltyJavaProgramOpen(dir.toString(), c, o,
-                        journal.sync().code(), journal.batchMs(), journal.batchRecords(), journal.salvage() ? 1 : 0,
-                        journal.snapshotBytes(), report);
+                return ProgressAdapter.run(listener, l -> org.libloyalty.swig.Loyalty.loyaltyJavaProgramOpen(
+                        dir.toString(), c, o, journal.sync().code(), journal.batchMs(), journal.batchRecords(),
+                        journal.salvage() ? 1 : 0, journal.snapshotBytes(), l, report));
             }
         });
         return new Program(raw, calculator, RecoveryInfo.of(report));
@@ -122,9 +134,19 @@ public final class Program extends NativeHandle<org.libloyalty.swig.Program> {
      * @throws LoyaltyIOException, CorruptDataException, ConflictException
      */
     public static Program importFrom(Path file, Calculator calculator) {
+        return importFrom(file, calculator, null);
+    }
+
+    /**
+     * As {@link #importFrom(Path, Calculator)}, reporting the records loaded
+     * of total to {@code listener} (null: none); returning false (or
+     * throwing) cancels with {@link CanceledException} and the caller keeps
+     * the calculator.
+     */
+    public static Program importFrom(Path file, Calculator calculator, ProgressListener listener) {
         Objects.requireNonNull(file, "file");
-        org.libloyalty.swig.Program raw = transfer(calculator,
-                c -> org.libloyalty.swig.Loyalty.loyaltyJavaProgramImport(file.toString(), c));
+        org.libloyalty.swig.Program raw = transfer(calculator, c -> ProgressAdapter.run(listener,
+                l -> org.libloyalty.swig.Loyalty.loyaltyJavaProgramImport(file.toString(), c, l)));
         return new Program(raw, calculator, null);
     }
 
