@@ -26,29 +26,9 @@
 
 #include <loyalty/loyalty.h>
 
+#include "bench.h"
+
 #define RUNS 5
-
-static void check(int rc, const char *what)
-{
-	if (rc != LOYALTY_OK) {
-		fprintf(stderr, "%s: %s\n", what, loyalty_last_error());
-		exit(1);
-	}
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 static void report(const char *label, const char *id, double *secs, long n, long long checksum)
 {

@@ -34,21 +34,7 @@
 
 #include <loyalty/loyalty.h>
 
-static void check(int rc, const char *what)
-{
-	if (rc != LOYALTY_OK) {
-		fprintf(stderr, "%s: %s\n", what, loyalty_last_error());
-		exit(1);
-	}
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "bench.h"
 
 static loyalty_program *open_program(const char *dir, loyalty_sync_policy sync, loyalty_recovery_info *info)
 {

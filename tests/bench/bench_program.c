@@ -24,21 +24,7 @@
 
 #include <loyalty/loyalty.h>
 
-static void check(int rc, const char *what)
-{
-	if (rc != LOYALTY_OK) {
-		fprintf(stderr, "%s: %s\n", what, loyalty_last_error());
-		exit(1);
-	}
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "bench.h"
 
 
 static const char *const types[] = { "coffee", "electronics", "groceries", "books", "toys", "gift_card" };

@@ -31,6 +31,8 @@
 
 #include <loyalty/loyalty.h>
 
+#include "bench.h"
+
 #define MAX_TYPES 64
 #define MAX_TIERS 16
 #define CHUNK 65536
@@ -39,28 +41,6 @@ static void die(const char *what)
 {
 	fprintf(stderr, "bench_workload: %s\n", what);
 	exit(2);
-}
-
-static void check(int rc, const char *what)
-{
-	if (rc != LOYALTY_OK) {
-		fprintf(stderr, "bench_workload: %s: %s\n", what, loyalty_last_error());
-		exit(2);
-	}
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
 }
 
 static double median(double *v, int n)
