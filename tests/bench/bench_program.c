@@ -26,7 +26,6 @@
 
 #include "bench.h"
 
-
 static const char *const types[] = { "coffee", "electronics", "groceries", "books", "toys", "gift_card" };
 
 static loyalty_program *bench_program(const char *dir, loyalty_sync_policy sync)
