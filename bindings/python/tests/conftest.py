@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+import os
+import threading
+import time
 import uuid
-from typing import Optional, Tuple
+from typing import Callable, Optional, Tuple
 
 import pytest
 
@@ -46,3 +50,62 @@ def calc() -> loyalty.Calculator:
 @pytest.fixture
 def cust() -> loyalty.Customer:
     return customer(42)
+
+
+# ---- helpers shared by the thread and memory tests -------------------------------------------------
+
+#: LOYALTY_LONG_TESTS=1 runs the memory loops to their full length (minutes)
+LONG = os.environ.get("LOYALTY_LONG_TESTS") == "1"
+THREADS = 8
+
+
+def run_threads(target: Callable[[int], None], n: int = THREADS) -> None:
+    """Run target(k) for k in 0..n-1 on n threads released together; re-raise the first failure."""
+    errors = []
+    barrier = threading.Barrier(n)
+
+    def wrapper(k):
+        try:
+            barrier.wait()
+            target(k)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=wrapper, args=(k,)) for k in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not any(t.is_alive() for t in threads)
+    if errors:
+        raise errors[0]
+
+
+def rss_kib() -> int:
+    with open(f"/proc/{os.getpid()}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def assert_no_growth(cycle: Callable[[int], None], *, warmup: int, minimum: int, target: int, long_target: int,
+                     seconds: float, what: str = "cycles") -> None:
+    """Run cycle(i) warmup times, then at least @p minimum times whatever the machine's load and
+    up to @p seconds more (or @p long_target times with LOYALTY_LONG_TESTS=1), and assert that the
+    process's resident set did not grow by 2 MiB. Speed is not asserted."""
+    for i in range(warmup):  # caches, allocator arenas
+        cycle(i)
+    gc.collect()
+    before = rss_kib()
+    start = time.monotonic()
+    goal = long_target if LONG else target
+    n = 0
+    while n < goal and (LONG or n < minimum or time.monotonic() - start < seconds):
+        cycle(n)
+        n += 1
+    gc.collect()
+    grown = rss_kib() - before
+    print(f"\n{n} {what} in {time.monotonic() - start:.1f} s, RSS {before} KiB -> +{grown} KiB")
+    assert n >= min(minimum, goal) and (n == goal or not LONG)
+    assert grown < 2048, f"RSS grew by {grown} KiB over {n} {what}"

@@ -10,15 +10,13 @@ from __future__ import annotations
 import gc
 import itertools
 import os
-import time
 
 import pytest
 
 import loyalty
-from conftest import buy, calculator, customer
+from conftest import assert_no_growth, buy, calculator, customer
 
 #: LOYALTY_LONG_TESTS=1: the memory loops run 1,000,000 cycles instead of a few seconds' worth
-LONG = os.environ.get("LOYALTY_LONG_TESTS") == "1"
 
 
 def build():
@@ -97,14 +95,6 @@ def test_views_do_not_outlive_the_strategy_call():
         view_c.tags
 
 
-def rss_kib() -> int:
-    with open(f"/proc/{os.getpid()}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
-
-
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs /proc")
 def test_memory_does_not_grow_over_many_cycles():
     """Create, compute and free everything many times (custom strategies and
@@ -138,22 +128,7 @@ def test_memory_does_not_grow_over_many_cycles():
         except loyalty.LoyaltyError:
             pass
 
-    for i in range(2000):  # warm up: caches, allocator arenas
-        cycle(i)
-    gc.collect()
-    before = rss_kib()
-    start = time.monotonic()
-    n = 0
-    target = 1_000_000 if LONG else 40000
-    # at least 2000 cycles whatever the machine's load, then up to 6 s more (speed is not asserted)
-    while n < target and (LONG or n < 2000 or time.monotonic() - start < 6):
-        cycle(n)
-        n += 1
-    gc.collect()
-    grown = rss_kib() - before
-    print(f"\n{n} cycles in {time.monotonic() - start:.1f} s, RSS {before} KiB -> +{grown} KiB")
-    assert n >= 2000 and (n == target or not LONG)
-    assert grown < 2048, f"RSS grew by {grown} KiB over {n} cycles"
+    assert_no_growth(cycle, warmup=2000, minimum=2000, target=40000, long_target=1_000_000, seconds=6)
 
 
 def test_the_c_free_functions_disown_their_proxy():

@@ -12,17 +12,16 @@ import gc
 import itertools
 import os
 import shutil
-import time
 import weakref
 from array import array
 
 import pytest
 
 import loyalty
+from conftest import assert_no_growth
 from programs import T, calc, cid, enrol, purchase
 
 #: LOYALTY_LONG_TESTS=1: the memory loops run to their full size instead of a few seconds' worth
-LONG = os.environ.get("LOYALTY_LONG_TESTS") == "1"
 
 
 def build():
@@ -180,14 +179,6 @@ def test_ledger_view_indexing():
     assert sum(e.points for e in p.ledger(ada)) == p.get_customer(ada).available == 1310
 
 
-def rss_kib() -> int:
-    with open(f"/proc/{os.getpid()}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
-
-
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs /proc")
 def test_memory_does_not_grow_over_program_cycles():
     def cycle(i: int) -> None:
@@ -208,22 +199,8 @@ def test_memory_does_not_grow_over_program_cycles():
         if i % 2:
             p.close()
 
-    for i in range(500):
-        cycle(i)
-    gc.collect()
-    before = rss_kib()
-    start = time.monotonic()
-    n = 0
-    target = 1_000_000 if LONG else 20000
-    # at least 500 cycles whatever the machine's load, then up to 4 s more (speed is not asserted)
-    while n < target and (LONG or n < 500 or time.monotonic() - start < 4):
-        cycle(n)
-        n += 1
-    gc.collect()
-    grown = rss_kib() - before
-    print(f"\n{n} program cycles in {time.monotonic() - start:.1f} s, RSS {before} KiB -> +{grown} KiB")
-    assert n >= 500 and (n == target or not LONG)
-    assert grown < 2048, f"RSS grew by {grown} KiB over {n} cycles"
+    assert_no_growth(cycle, warmup=500, minimum=500, target=20000, long_target=1_000_000, seconds=4,
+                     what="program cycles")
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs /proc")
@@ -257,19 +234,5 @@ def test_memory_does_not_grow_over_durable_program_cycles(tmp_path):
         del q, a, results
         shutil.rmtree(d)
 
-    for i in range(100):
-        cycle(i)
-    gc.collect()
-    before = rss_kib()
-    start = time.monotonic()
-    n = 0
-    target = 100_000 if LONG else 5000
-    # at least 200 cycles whatever the machine's load, then up to 4 s more (speed is not asserted)
-    while n < target and (LONG or n < 200 or time.monotonic() - start < 4):
-        cycle(n)
-        n += 1
-    gc.collect()
-    grown = rss_kib() - before
-    print(f"\n{n} durable program cycles in {time.monotonic() - start:.1f} s, RSS {before} KiB -> +{grown} KiB")
-    assert n >= 200 and (n == target or not LONG)
-    assert grown < 2048, f"RSS grew by {grown} KiB over {n} cycles"
+    assert_no_growth(cycle, warmup=100, minimum=200, target=5000, long_target=100_000, seconds=4,
+                     what="durable program cycles")

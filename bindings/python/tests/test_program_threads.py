@@ -15,9 +15,9 @@ from fractions import Fraction
 import pytest
 
 import loyalty
+from conftest import THREADS, run_threads
 from programs import DAY, T, available, calc, check_all, check_ledger, cid, enrol, purchase, snap
 
-THREADS = 8
 
 
 @pytest.fixture(autouse=True)
@@ -26,27 +26,6 @@ def no_hang():
     faulthandler.dump_traceback_later(120, exit=True)
     yield
     faulthandler.cancel_dump_traceback_later()
-
-
-def run_threads(target, n=THREADS):
-    errors = []
-    barrier = threading.Barrier(n)
-
-    def wrapper(k):
-        try:
-            barrier.wait()
-            target(k)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=wrapper, args=(k,)) for k in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not any(t.is_alive() for t in threads)
-    if errors:
-        raise errors[0]
 
 
 def test_eight_threads_share_a_program_with_python_strategies():

@@ -10,30 +10,8 @@ import time
 import pytest
 
 import loyalty
-from conftest import buy, calculator, customer
+from conftest import THREADS, buy, calculator, customer, run_threads
 
-THREADS = 8
-
-
-def run_threads(target, n=THREADS):
-    errors = []
-    barrier = threading.Barrier(n)
-
-    def wrapper(k):
-        try:
-            barrier.wait()
-            target(k)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=wrapper, args=(k,)) for k in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not any(t.is_alive() for t in threads)
-    if errors:
-        raise errors[0]
 
 
 def stacking_calc():

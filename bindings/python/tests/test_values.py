@@ -11,7 +11,7 @@ from fractions import Fraction
 import pytest
 
 import loyalty
-from conftest import buy, calculator, customer
+from conftest import calculator, customer
 
 
 def test_versions():
