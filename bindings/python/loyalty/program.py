@@ -18,6 +18,7 @@ from typing import (
     Optional,
     Sequence,
     Tuple,
+    TypeVar,
     Union,
     cast,
     overload,
@@ -333,18 +334,68 @@ def _customer(handle: Any) -> Customer:
 # ---- read-only views ---------------------------------------------------------------------------------
 
 
-class Tiers(Sequence[Tier]):
-    """The program's tiers, lowest threshold first; index by position or name."""
+_T = TypeVar("_T")
+
+
+class _Catalog(Sequence[_T]):
+    """A read-only view of one of the program's lists, indexed by position, by key (a tier's
+    name, a reward's id) or by slice. Subclasses give the length, the item at a position
+    (IndexError past the end) and an item's key."""
 
     __slots__ = ("_program",)
+    _what = "item"
 
     def __init__(self, program: "Program") -> None:
         self._program = program
 
+    def _item(self, i: int) -> _T:
+        raise NotImplementedError
+
+    @staticmethod
+    def _key(item: Any) -> str:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, key: int) -> _T: ...
+    @overload
+    def __getitem__(self, key: str) -> _T: ...
+    @overload
+    def __getitem__(self, key: slice) -> List[_T]: ...
+
+    def __getitem__(self, key: Union[int, str, slice]) -> Union[_T, List[_T]]:
+        if isinstance(key, slice):
+            return [self._item(i) for i in range(*key.indices(len(self)))]
+        if isinstance(key, str):
+            for item in self:
+                if self._key(item) == key:
+                    return item
+            raise KeyError(key)
+        if key < 0:
+            key += len(self)
+        if key < 0:
+            raise IndexError(f"{self._what} index out of range")
+        return self._item(key)
+
+    def __iter__(self) -> Iterator[_T]:
+        for i in range(len(self)):
+            yield self._item(i)
+
+    def __contains__(self, item: object) -> bool:
+        if isinstance(item, str):
+            return any(self._key(x) == item for x in self)
+        return super().__contains__(item)
+
+
+class Tiers(_Catalog[Tier]):
+    """The program's tiers, lowest threshold first; index by position or name."""
+
+    __slots__ = ()
+    _what = "tier"
+
     def __len__(self) -> int:
         return self._program._handle().tier_count()
 
-    def _tier(self, i: int) -> Tier:
+    def _item(self, i: int) -> Tier:
         h = self._program._handle()
         name = h.tier_name(i)
         if name is None:
@@ -352,35 +403,9 @@ class Tiers(Sequence[Tier]):
         n = h.tier_benefit_count(name)
         return Tier(name, h.tier_threshold(i), tuple(h.tier_benefit(name, j) for j in range(n)))
 
-    @overload
-    def __getitem__(self, key: int) -> Tier: ...
-    @overload
-    def __getitem__(self, key: str) -> Tier: ...
-    @overload
-    def __getitem__(self, key: slice) -> List[Tier]: ...
-
-    def __getitem__(self, key: Union[int, str, slice]) -> Union[Tier, List[Tier]]:
-        if isinstance(key, slice):
-            return [self._tier(i) for i in range(*key.indices(len(self)))]
-        if isinstance(key, str):
-            for tier in self:
-                if tier.name == key:
-                    return tier
-            raise KeyError(key)
-        if key < 0:
-            key += len(self)
-        if key < 0:
-            raise IndexError("tier index out of range")
-        return self._tier(key)
-
-    def __iter__(self) -> Iterator[Tier]:
-        for i in range(len(self)):
-            yield self._tier(i)
-
-    def __contains__(self, item: object) -> bool:
-        if isinstance(item, str):
-            return any(t.name == item for t in self)
-        return super().__contains__(item)
+    @staticmethod
+    def _key(item: Tier) -> str:
+        return item.name
 
     @property
     def names(self) -> Tuple[str, ...]:
@@ -391,18 +416,16 @@ class Tiers(Sequence[Tier]):
         return f"<Tiers {list(self)!r}>"
 
 
-class Rewards(Sequence[Reward]):
+class Rewards(_Catalog[Reward]):
     """The reward catalog in the order rewards were added; index by position or id."""
 
-    __slots__ = ("_program",)
-
-    def __init__(self, program: "Program") -> None:
-        self._program = program
+    __slots__ = ()
+    _what = "reward"
 
     def __len__(self) -> int:
         return self._program._handle().reward_count()
 
-    def _reward(self, i: int) -> Reward:
+    def _item(self, i: int) -> Reward:
         try:
             raw = self._program._handle().reward_at(i)
         except (OverflowError, LoyaltyError) as exc:
@@ -421,35 +444,9 @@ class Rewards(Sequence[Reward]):
             None if stock < 0 else stock,
         )
 
-    @overload
-    def __getitem__(self, key: int) -> Reward: ...
-    @overload
-    def __getitem__(self, key: str) -> Reward: ...
-    @overload
-    def __getitem__(self, key: slice) -> List[Reward]: ...
-
-    def __getitem__(self, key: Union[int, str, slice]) -> Union[Reward, List[Reward]]:
-        if isinstance(key, slice):
-            return [self._reward(i) for i in range(*key.indices(len(self)))]
-        if isinstance(key, str):
-            for reward in self:
-                if reward.id == key:
-                    return reward
-            raise KeyError(key)
-        if key < 0:
-            key += len(self)
-        if key < 0:
-            raise IndexError("reward index out of range")
-        return self._reward(key)
-
-    def __iter__(self) -> Iterator[Reward]:
-        for i in range(len(self)):
-            yield self._reward(i)
-
-    def __contains__(self, item: object) -> bool:
-        if isinstance(item, str):
-            return any(r.id == item for r in self)
-        return super().__contains__(item)
+    @staticmethod
+    def _key(item: Reward) -> str:
+        return item.id
 
     def __repr__(self) -> str:
         return f"<Rewards {[r.id for r in self]!r}>"
