@@ -2569,7 +2569,7 @@ static bool copts_equal(const loyalty_calculator_options *a, const loyalty_calcu
 	       a->utc_offset_minutes == b->utc_offset_minutes && a->stacking == b->stacking;
 }
 
-static bool opts_equal(const loyalty_program_options *a, const loyalty_program_options *b)
+bool ly_program_options_equal(const loyalty_program_options *a, const loyalty_program_options *b)
 {
 	return a->version == b->version && a->pending_days == b->pending_days && a->refund_policy == b->refund_policy &&
 	       a->cap_per_purchase == b->cap_per_purchase && a->cap_per_period == b->cap_per_period &&
@@ -2584,7 +2584,7 @@ static bool opts_equal(const loyalty_program_options *a, const loyalty_program_o
 
 int ly_definition_equal(const ly_definition *a, const ly_definition *b)
 {
-	if (!copts_equal(&a->copts, &b->copts) || !opts_equal(&a->opts, &b->opts) ||
+	if (!copts_equal(&a->copts, &b->copts) || !ly_program_options_equal(&a->opts, &b->opts) ||
 	    !strset_equal(&a->excluded, &b->excluded) || a->nstrategies != b->nstrategies || a->ntiers != b->ntiers ||
 	    a->nrewards != b->nrewards || a->nactions != b->nactions || a->npartners != b->npartners)
 		return 0;

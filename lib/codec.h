@@ -125,6 +125,8 @@ typedef struct ly_definition {
 } ly_definition;
 
 void ly_definition_free(ly_definition *d);
+/* Every field of two program option structs equal (a reopened directory must match). */
+bool ly_program_options_equal(const loyalty_program_options *a, const loyalty_program_options *b);
 /* Non-zero when the two describe the same program (every field; stock included). */
 int ly_definition_equal(const ly_definition *a, const ly_definition *b);
 /* Describe a live program (under its lock). */

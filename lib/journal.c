@@ -614,19 +614,6 @@ static bool calculators_match(const ly_definition *stored, const ly_definition *
 	return true;
 }
 
-static bool options_equal(const loyalty_program_options *a, const loyalty_program_options *b)
-{
-	return a->version == b->version && a->pending_days == b->pending_days && a->refund_policy == b->refund_policy &&
-	       a->cap_per_purchase == b->cap_per_purchase && a->cap_per_period == b->cap_per_period &&
-	       a->cap_period == b->cap_period && a->expiry == b->expiry && a->expiry_months == b->expiry_months &&
-	       a->expiry_days == b->expiry_days && a->expiry_round_up == b->expiry_round_up &&
-	       a->tier_metric == b->tier_metric && a->tier_window == b->tier_window &&
-	       a->tier_window_days == b->tier_window_days && a->tier_grace_days == b->tier_grace_days &&
-	       a->referrer_bonus == b->referrer_bonus && a->referee_bonus == b->referee_bonus &&
-	       a->referral_min_spend == b->referral_min_spend &&
-	       a->referral_max_per_referrer == b->referral_max_per_referrer;
-}
-
 /* Install the definitions (tiers, rewards, actions, partners) into a new program. Steals them. */
 static int install_definition(loyalty_program *p, ly_definition *def)
 {
@@ -688,7 +675,7 @@ static int restore(loyalty_program **out, reader *r, loyalty_calculator *calc, c
 	if (rc != LOYALTY_OK)
 		goto fail;
 	records++;
-	if (opts != NULL && !options_equal(opts, &def.opts)) {
+	if (opts != NULL && !ly_program_options_equal(opts, &def.opts)) {
 		rc = ly_error(LOYALTY_ECONFLICT, "%s: the program was created with other options", what);
 		goto fail;
 	}
