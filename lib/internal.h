@@ -105,4 +105,7 @@ int64_t ly_local_day(loyalty_time t, int offset_minutes);
 /* ISO weekday 1 (Mon) .. 7 (Sun) of a day number (0 = 1970-01-01, a Thursday) */
 int ly_weekday(int64_t day);
 
+/* Copy at most size - 1 bytes of src (NULL: "") into dst and terminate it, cutting as snprintf would. */
+void ly_copy_str(char *dst, size_t size, const char *src);
+
 #endif /* LY_INTERNAL_H */

@@ -195,16 +195,6 @@ static size_t entry_count(ly_store *base)
 
 /* ---- the compact ledger ------------------------------------------------------------- */
 
-static void copy_str(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 static int64_t find_debt(const mem_store *s, uint64_t seq)
 {
 	size_t lo = 0, hi = s->ndebts;
@@ -259,13 +249,13 @@ static const loyalty_entry *entry(ly_store *base, uint64_t seq)
 	e->pending_after = c->pending_after;
 	e->at = c->at;
 	key = s->strs[c->key];
-	copy_str(e->key, sizeof e->key, key);
+	ly_copy_str(e->key, sizeof e->key, key);
 	if (c->flags & CE_HELD) {
 		snprintf(e->memo, sizeof e->memo, HELD_MEMO "%lu", (unsigned long)c->pair);
 		return e;
 	}
-	copy_str(e->ref, sizeof e->ref, s->pairs[c->pair][0] == REF_IS_KEY ? key : s->strs[s->pairs[c->pair][0]]);
-	copy_str(e->memo, sizeof e->memo, s->strs[s->pairs[c->pair][1]]);
+	ly_copy_str(e->ref, sizeof e->ref, s->pairs[c->pair][0] == REF_IS_KEY ? key : s->strs[s->pairs[c->pair][0]]);
+	ly_copy_str(e->memo, sizeof e->memo, s->strs[s->pairs[c->pair][1]]);
 	return e;
 }
 

@@ -182,20 +182,6 @@ static void lifetime(ly_account *a, loyalty_entry_kind kind, loyalty_points tota
 	}
 }
 
-/* Copy a string of at most size - 1 bytes (callers pass validated keys and names; longer text,
- * such as a memo built from input, is cut as snprintf would). */
-static void copy_str(char *dst, size_t size, const char *src)
-{
-	size_t n = 0;
-
-	if (src != NULL)
-		while (n + 1 < size && src[n])
-			n++;
-	if (n)
-		memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 int ly_txn_entry(ly_txn *t, ly_account *a, loyalty_entry_kind kind, loyalty_points points, loyalty_points pending,
                  loyalty_points debt, loyalty_time at, const char *key, const char *ref, const char *memo,
                  loyalty_entry *out)
@@ -220,9 +206,9 @@ int ly_txn_entry(ly_txn *t, ly_account *a, loyalty_entry_kind kind, loyalty_poin
 	e->available_after = avail;
 	e->pending_after = pend;
 	e->at = at;
-	copy_str(e->key, sizeof e->key, key);
-	copy_str(e->ref, sizeof e->ref, ref);
-	copy_str(e->memo, sizeof e->memo, memo);
+	ly_copy_str(e->key, sizeof e->key, key);
+	ly_copy_str(e->ref, sizeof e->ref, ref);
+	ly_copy_str(e->memo, sizeof e->memo, memo);
 	a->c->available = avail;
 	a->c->pending = pend;
 	a->debt = dbt;

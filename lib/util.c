@@ -591,3 +591,17 @@ int ly_weekday(int64_t day)
 		w += 7;
 	return (int)w + 1;
 }
+
+/* Copy a string of at most size - 1 bytes (callers pass validated keys and names; longer text,
+ * such as a memo built from input, is cut as snprintf would). */
+void ly_copy_str(char *dst, size_t size, const char *src)
+{
+	size_t n = 0;
+
+	if (src != NULL)
+		while (n + 1 < size && src[n])
+			n++;
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+}
